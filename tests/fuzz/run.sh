@@ -1,0 +1,25 @@
+#!/bin/sh
+# run.sh SECONDS SEED_DIR TARGET...: runs each libFuzzer target for SECONDS
+# on a writable copy of its seeds (tests/fuzz/work/NAME) and prints one line
+# per target: executions, time, crashes. Exits 1 if any target crashed.
+set -u
+secs=$1 seeds=$2
+shift 2
+failed=0
+for t; do
+	name=$(basename "$t"); name=${name#fuzz-}
+	work=tests/fuzz/work/$name
+	mkdir -p "$work" tests/fuzz/work/crashes
+	log=tests/fuzz/work/$name.log
+	if "$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix=tests/fuzz/work/crashes/"$name"- "$work" "$seeds/$name" >"$log" 2>&1; then
+		status=ok
+	else
+		status=CRASH
+		failed=1
+		tail -n 40 "$log"
+	fi
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	echo "fuzz $name: $status, ${execs:-?} executions in ${secs}s"
+done
+exit $failed

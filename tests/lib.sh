@@ -1,0 +1,97 @@
+# tests/lib.sh: TAP for shell tests, sourced by tests/*/*.sh.
+#
+#   plan N                    print the plan
+#   skip_all REASON           "1..0 # SKIP REASON", exit 0 (never exit 77)
+#   ok NAME CMD [ARGS...]     run CMD; ok when it exits 0
+#   not_ok_expected ...       see is_exit
+#   is_exit WANT NAME CMD...  ok when CMD exits with status WANT
+#   is NAME GOT WANT          ok when the strings are equal
+#   like NAME TEXT ERE        ok when TEXT matches the extended regex
+#   diag TEXT                 a "# " line
+#   done_testing              plan from the count when none was given; exit status
+#   need_root, need_cmd CMD   skip_all unless satisfied
+#   mktmp                     a fresh directory, removed at exit ($TEST_TMP)
+#   at_exit CMD               run CMD at exit (cleanup, last in first out)
+
+: "${top_srcdir:=.}"
+: "${top_builddir:=.}"
+: "${DISKLESS:=$top_builddir/builder/diskless}"
+: "${DISKLESSD:=$top_builddir/server/disklessd}"
+: "${DISKLESS_INIT:=$top_builddir/initrd/diskless-init}"
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+_tap_cleanup=
+
+plan() { _tap_planned=$1; echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+_tap_result() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+ok() {
+	_name=$1; shift
+	"$@" >"$TEST_TMP/.out" 2>&1
+	_rc=$?
+	_tap_result "$_rc" "$_name"
+	[ "$_rc" = 0 ] || { diag "command: $*"; diag "$(head -c 2000 "$TEST_TMP/.out")"; }
+	return "$_rc"
+}
+
+is_exit() {
+	_want=$1; _name=$2; shift 2
+	"$@" >"$TEST_TMP/.out" 2>&1
+	_rc=$?
+	[ "$_rc" = "$_want" ]
+	_tap_result $? "$_name"
+	[ "$_rc" = "$_want" ] || { diag "exit $_rc, want $_want: $*"; diag "$(head -c 2000 "$TEST_TMP/.out")"; }
+}
+
+is() {
+	[ "$2" = "$3" ]
+	_rc=$?
+	_tap_result "$_rc" "$1"
+	[ "$_rc" = 0 ] || { diag "got:  $2"; diag "want: $3"; }
+}
+
+like() {
+	printf '%s\n' "$2" | grep -E -q -- "$3"
+	_rc=$?
+	_tap_result "$_rc" "$1"
+	[ "$_rc" = 0 ] || { diag "text: $(printf '%s' "$2" | head -c 2000)"; diag "does not match: $3"; }
+}
+
+done_testing() {
+	[ -n "$_tap_planned" ] || echo "1..$_tap_n"
+	if [ -n "$_tap_planned" ] && [ "$_tap_planned" != "$_tap_n" ]; then
+		diag "planned $_tap_planned, ran $_tap_n"
+		exit 1
+	fi
+	[ "$_tap_failed" = 0 ]
+	exit $?
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
+need_cmd() { for _c; do command -v "$_c" >/dev/null 2>&1 || skip_all "needs $_c"; done; }
+
+at_exit() { _tap_cleanup="$*; $_tap_cleanup"; }
+_tap_exit() {
+	_rc=$?
+	eval "$_tap_cleanup" >/dev/null 2>&1
+	[ -n "$TEST_TMP" ] && rm -rf "$TEST_TMP"
+	exit "$_rc"
+}
+trap _tap_exit EXIT
+trap 'exit 130' INT TERM
+
+mktmp() { mktemp -d "${TMPDIR:-/tmp}/diskless-test.XXXXXX"; }
+TEST_TMP=$(mktmp)

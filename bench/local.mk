@@ -1,10 +1,18 @@
 # bench/: benchmarks against the peers, measured in the same run; `make bench`.
 # Figures are ratios to the peer (these machines are shared and noisy), never
 # pass/fail timings in the test suite.
-BENCH_LIST =
+BENCH_LIST = bench/dhcp-core-bench.sh
+
+# The DHCP core alone: reply decisions per second, lease store memory and
+# journal load time for 100k leases.
+EXTRA_PROGRAMS += bench/dhcp-core-bench
+bench_dhcp_core_bench_SOURCES = bench/dhcp-core-bench.c $(DHCP_CORE_SRC)
+bench_dhcp_core_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+bench_dhcp_core_bench_LDADD = lib/libcommon.a
+CLEANFILES += bench/dhcp-core-bench
 EXTRA_DIST += $(BENCH_LIST)
 PHONY_TARGETS += bench
-bench: all
+bench: all bench/dhcp-core-bench
 	@set -e; if test -z "$(BENCH_LIST)"; then echo "bench: no benchmarks"; fi; \
 	for b in $(BENCH_LIST); do \
 		echo "== $$b"; \

@@ -27,7 +27,9 @@ INIT_HDR = \
 	lib/modalias.h \
 	lib/netconf-file.h \
 	lib/netaddr.h
+# No unwind tables: nothing unwinds in /init (99,984 -> 95,888 bytes).
 INIT_CFLAGS = -std=gnu11 -Os -static -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wl,--gc-sections -s $(WARN_CFLAGS) -I. \
 	-I$(top_srcdir)/lib -isystem initrd/uapi \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBEXECDIR='"$(pkglibexecdir)"'
@@ -45,7 +47,7 @@ initrd/diskless-init: $(INIT_SRC) $(INIT_HDR) initrd/uapi/.stamp config.h
 	$(AM_V_CCLD)$(INIT_CC) $(INIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 pkglibexec_SCRIPTS += initrd/diskless-init
-EXTRA_DIST += $(INIT_SRC) $(INIT_HDR)
+EXTRA_DIST += $(INIT_SRC) $(INIT_HDR) initrd/README.md
 CLEANFILES += initrd/diskless-init
 clean-local: clean-initrd-uapi
 clean-initrd-uapi:

@@ -83,7 +83,7 @@ print_interface_rule(const struct cmdline *cl)
 		printf("interface: the first Ethernet interface with carrier\n");
 	}
 	if (cl->ifname[0] != '\0')
-		printf("ifname: %s (parsed, interfaces are not renamed)\n", cl->ifname);
+		printf("ifname: the boot interface is renamed %s when its MAC matches\n", cl->ifname);
 }
 
 static void
@@ -232,6 +232,8 @@ boot_main(void)
 	for (i = 0; i < b->cl.n_warn && i < CMDLINE_WARN_MAX; i++)
 		say_warn("command line: %s: %s", b->cl.warn[i].param, b->cl.warn[i].why);
 	say_timing("early", t0);
+	if (!cmdline_wants_nfs(&b->cl))
+		die(&b->cl, "no NFS root on the command line (want root=/dev/nfs nfsroot=<server>:/path)");
 	t = now_ms();
 	modules_load(b);
 	say_timing("modules", t);

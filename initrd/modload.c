@@ -159,7 +159,7 @@ each_line(const char *file, line_cb cb)
 	char buf[16384];
 	size_t have = 0;
 	unsigned lineno = 0;
-	bool eof = false;
+	bool eof = false, skipping = false;
 	int fd;
 
 	fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -180,13 +180,24 @@ each_line(const char *file, line_cb cb)
 			else
 				have += (size_t)n;
 		}
-		while ((r = modalias_next_line(buf, have, &off, eof, &line, &len)) != 0) {
+		if (skipping) {
+			/* the rest of an overlong line: drop it up to its newline */
+			const char *nl = memchr(buf, '\n', have);
+
+			off = nl != NULL ? (size_t)(nl - buf) + 1 : have;
+			skipping = nl == NULL && !eof;
+		}
+		while (!skipping &&
+			(r = modalias_next_line(buf, have, &off, eof, &line, &len)) != 0) {
 			lineno++;
-			if (r == -E2BIG)
+			if (r == -E2BIG) {
 				say_warn("%s:%u: line longer than %d bytes ignored", file, lineno,
 					MODALIAS_LINE_MAX);
-			else
+				/* cut mid-line (no newline yet): skip its tail too */
+				skipping = !eof && buf[off - 1] != '\n';
+			} else {
 				cb(line, len, lineno, file);
+			}
 		}
 		memmove(buf, buf + off, have - off);
 		have -= off;

@@ -80,7 +80,6 @@ pick_link(int fd, struct boot *b, struct rtnl_link *out)
 {
 	static struct rtnl_link links[RTNL_LINKS_MAX];
 	long long start = now_ms(), said = 0;
-	bool raised = false;
 	char macs[NETADDR_MAC_STRLEN];
 
 	if (b->cl.has_bootif)
@@ -99,14 +98,14 @@ pick_link(int fd, struct boot *b, struct rtnl_link *out)
 			for (i = 0; i < n; i++) {
 				if (!eligible(&links[i]))
 					continue;
-				if (!raised)
+				/* late-registering NICs are raised on a later pass */
+				if (!(links[i].flags & IFF_UP))
 					(void)rtnl_link_up(fd, links[i].index);
 				if (links[i].carrier && (links[i].flags & IFF_UP)) {
 					l = &links[i];
 					break;
 				}
 			}
-			raised = true;
 		}
 		if (l != NULL) {
 			*out = *l;
@@ -167,31 +166,27 @@ wait_carrier(int fd, struct boot *b, struct rtnl_link *l)
 	return "no carrier on the boot interface (cable or switch port?)";
 }
 
-/* /proc/net/pnp (kernel ip= autoconfig, reference §1.4.1) is
- * resolv.conf-compatible: "nameserver", "domain", "bootserver" lines. */
+/* /proc/net/pnp exists with content when the kernel's own ip= autoconfig
+ * (CONFIG_IP_PNP) configured the network before /init: don't do it twice. */
 static bool
 kernel_configured(struct boot *b)
 {
-	char buf[1024], *line, *save = NULL;
+	char buf[1024];
+	struct netconf_pnp pnp;
+	ssize_t n;
+	unsigned i;
 
-	if (read_file("/proc/net/pnp", buf, sizeof(buf)) <= 0)
+	n = read_file("/proc/net/pnp", buf, sizeof(buf));
+	if (n <= 0 || netconf_parse_pnp(buf, (size_t)n, &pnp) <= 0)
 		return false;
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
-		line = strtok_r(NULL, "\n", &save)) {
-		struct in_addr a;
-
-		if (strncmp(line, "nameserver ", 11) == 0 &&
-			netaddr_parse_ipv4(line + 11, &a) == 0 && b->n_dns < CMDLINE_DNS_MAX)
-			b->dns[b->n_dns++] = a;
-		else if (strncmp(line, "bootserver ", 11) == 0 &&
-			netaddr_parse_ipv4(line + 11, &a) == 0) {
-			b->dhcp.valid = true;
-			b->dhcp.siaddr = a;
-		} else if (strncmp(line, "domain ", 7) == 0 &&
-			strlen(line + 7) < sizeof(b->domain)) {
-			memcpy(b->domain, line + 7, strlen(line + 7) + 1);
-		}
+	for (i = 0; i < pnp.n_dns && b->n_dns < CMDLINE_DNS_MAX; i++)
+		b->dns[b->n_dns++] = pnp.dns[i];
+	if (pnp.bootserver.s_addr != INADDR_ANY) {
+		b->dhcp.valid = true;
+		b->dhcp.siaddr = pnp.bootserver;
 	}
+	if (strlen(pnp.domain) < sizeof(b->domain))
+		memcpy(b->domain, pnp.domain, strlen(pnp.domain) + 1);
 	return true;
 }
 
@@ -326,6 +321,25 @@ net_write_files(struct boot *b)
 		say_warn("unable to write " OVERLAY_DIR "/resolv.conf");
 }
 
+/* ifname=<name>:<mac> (dracut): give the boot NIC its stable name before
+ * anything refers to it, so net-<name>.conf matches the booted system. */
+static void
+maybe_rename(int fd, const struct cmdline *cl, struct rtnl_link *l)
+{
+	int r;
+
+	if (!cl->has_ifname_mac || memcmp(l->mac, cl->ifname_mac, 6) != 0 ||
+		strcmp(l->name, cl->ifname) == 0)
+		return;
+	if ((r = rtnl_link_rename(fd, l->index, cl->ifname)) < 0) {
+		say_warn("unable to rename %s to %s (ifname=): %s", l->name, cl->ifname,
+			strerror(-r));
+		return;
+	}
+	say("renamed %s to %s (ifname=)", l->name, cl->ifname);
+	memcpy(l->name, cl->ifname, sizeof(l->name));
+}
+
 const char *
 net_configure(struct boot *b)
 {
@@ -351,6 +365,7 @@ net_configure(struct boot *b)
 	}
 	if ((why = pick_link(fd, b, &l)) != NULL)
 		goto out;
+	maybe_rename(fd, &b->cl, &l);
 	memcpy(b->ifname, l.name, sizeof(b->ifname));
 	memcpy(b->mac, l.mac, sizeof(b->mac));
 	b->ifindex = l.index;

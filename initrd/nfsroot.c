@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -46,31 +47,35 @@ retryable(int e)
 	}
 }
 
+/* "<why>: <what to do>" for the errors we can explain; NULL otherwise. */
 static const char *
 fix_for(int e, int vers)
 {
 	switch (e) {
 	case EACCES:
 	case EPERM:
-		return "permission denied: is the export root_squash or not exported to this client?";
+		/* mountd (v2/v3) answers an unknown path with MNT3ERR_ACCES too:
+		 * seen with NFS-Ganesha and the kernel's nfsd */
+		return vers == 4 ? "permission denied: is the export root_squash or not exported to this client?"
+				 : "permission denied: is the export root_squash or not exported to this client? (NFSv3 also says this for a path that is not exported: check the path)";
 	case ENOENT:
 		return "no such export path on the server (check the nfsroot= path against the server's exports)";
 	case ESTALE:
-		return "stale file handle: the export was replaced on the server; restart the NFS server";
+		return "stale file handle: the export was replaced on the server (restart the NFS server)";
 	case EPROTONOSUPPORT:
-		return vers == 4 ? "the server does not offer this NFSv4 minor version (try vers=3 or another 4.x)"
-				 : "the server does not offer NFSv3 (try vers=4.2)";
+		return vers == 4 ? "NFS version not offered: the server lacks this NFSv4 minor version (try vers=3 or another 4.x)"
+				 : "NFS version not offered: the server has no NFSv3 (try vers=4.2)";
 	case ENODEV:
-		return "the kernel has no NFS client: add the nfs modules to the initrd (modules.load)";
+		return "no NFS client in the kernel (add the nfs modules to the initrd's modules.load)";
 	case EINVAL:
-		return "the kernel refused the mount options (see the options above)";
+		return "the kernel refused the mount options (check nfsroot= options and rootflags=)";
 	case ETIMEDOUT:
 	case ECONNREFUSED:
 	case EHOSTUNREACH:
 	case ENETUNREACH:
-		return "the server did not answer: is the NFS server running and reachable?";
+		return NULL;
 	default:
-		return "see the error above";
+		return NULL;
 	}
 }
 
@@ -120,14 +125,35 @@ out:
 	return -e;
 }
 
+/* The port to probe: NFSv4 needs only the NFS port; v2/v3 first ask
+ * rpcbind (111) unless port= and mountport= are both given (reference §1.7:
+ * "skip portmapper lookups"), then the NFS port is what matters. */
+static unsigned short
+probe_port(const struct cmdline_nfs *n)
+{
+	const char *p = strstr(n->options, ",port=");
+	unsigned long port = 2049;
+	char *end;
+
+	if (p != NULL) {
+		port = strtoul(p + 6, &end, 10);
+		if ((*end != ',' && *end != '\0') || port == 0 || port > 65535)
+			port = 2049;
+	}
+	if (n->vers_major < 4 && (p == NULL || strstr(n->options, ",mountport=") == NULL))
+		return 111;
+	return (unsigned short)port;
+}
+
 const char *
 nfsroot_mount(struct boot *b, const char *target)
 {
 	const struct cmdline_nfs *n = &b->nfs;
 	unsigned long flags = n->rw ? 0 : MS_RDONLY;
 	long long start = now_ms(), backoff = 500;
-	unsigned short port = n->vers_major == 4 ? 2049 : 111;
+	unsigned short port = probe_port(n);
 	char srv[INET_ADDRSTRLEN];
+	const char *fix;
 	int attempt = 0, e = 0;
 
 	inet_ntop(AF_INET, &n->server, srv, sizeof(srv));
@@ -157,7 +183,17 @@ nfsroot_mount(struct boot *b, const char *target)
 			backoff *= 2;
 	}
 	/* the source is cut at 200 bytes so the fix always fits the line */
-	snprintf(reason, sizeof(reason), "unable to mount %.200s (%s vers=%d): %.60s: %s",
-		n->source, n->fstype, n->vers_major, strerror(e), fix_for(e, n->vers_major));
+	fix = fix_for(e, n->vers_major);
+	if (fix != NULL)
+		snprintf(reason, sizeof(reason), "unable to mount %.200s (%s vers=%s): %s",
+			n->source, n->fstype, n->vers, fix);
+	else if (retryable(e))
+		snprintf(reason, sizeof(reason),
+			"unable to mount %.200s (%s vers=%s): %.60s after %lld s "
+			"(is the NFS server running and reachable from this client?)",
+			n->source, n->fstype, n->vers, strerror(e), (now_ms() - start) / 1000);
+	else
+		snprintf(reason, sizeof(reason), "unable to mount %.200s (%s vers=%s): %.60s",
+			n->source, n->fstype, n->vers, strerror(e));
 	return reason;
 }

@@ -192,6 +192,29 @@ set_link(int fd, int index, unsigned flags, unsigned change, const unsigned *mtu
 	return transact(fd, &r, NULL, NULL);
 }
 
+/* The kernel renames only a link that is down: take it down first. */
+int
+rtnl_link_rename(int fd, int index, const char *name)
+{
+	struct req r;
+	size_t n = strlen(name);
+	int ret;
+
+	if (n == 0 || n >= IF_NAMESIZE)
+		return -EINVAL;
+	if ((ret = set_link(fd, index, 0, IFF_UP, NULL)) < 0)
+		return ret;
+	memset(&r, 0, sizeof(r));
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.u.ifi));
+	r.nh.nlmsg_type = RTM_NEWLINK;
+	r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.u.ifi.ifi_family = AF_UNSPEC;
+	r.u.ifi.ifi_index = index;
+	if ((ret = add_attr(&r, IFLA_IFNAME, name, n + 1)) < 0)
+		return ret;
+	return transact(fd, &r, NULL, NULL);
+}
+
 int
 rtnl_link_up(int fd, int index)
 {

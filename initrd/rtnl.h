@@ -27,6 +27,7 @@ int rtnl_open(void);
 /* Dumps all links into links[0..*n). */
 int rtnl_links(int fd, struct rtnl_link *links, unsigned *n);
 int rtnl_link_up(int fd, int index);
+int rtnl_link_rename(int fd, int index, const char *name);
 int rtnl_link_mtu(int fd, int index, unsigned mtu);
 int rtnl_addr_add(int fd, int index, struct in_addr addr, int prefix,
 	struct in_addr bcast);

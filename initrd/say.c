@@ -22,7 +22,7 @@ say_setup(bool quiet, bool debug)
 	say_dbg = debug;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vsay(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];

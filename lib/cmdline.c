@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -365,6 +366,152 @@ ip_field(const char *s, size_t n, struct in_addr *out)
 
 #define IP_FIELDS 10
 
+struct ipfields {
+	const char *f[IP_FIELDS];
+	size_t fl[IP_FIELDS];
+	bool more;		/* text after the 10th field */
+};
+
+/* Splits on ':' into at most IP_FIELDS counted slices; missing ones are "". */
+static void
+ip_split(const char *v, struct ipfields *x)
+{
+	const char *p = v;
+	size_t nf = 0;
+
+	memset(x, 0, sizeof(*x));
+	for (;;) {
+		const char *c = strchr(p, ':');
+
+		if (nf == IP_FIELDS) {
+			/* dracut: "...:<mtu>:<mac>": a MAC holds colons */
+			x->more = true;
+			break;
+		}
+		x->f[nf] = p;
+		x->fl[nf] = c != NULL ? (size_t)(c - p) : strlen(p);
+		nf++;
+		if (c == NULL)
+			break;
+		p = c + 1;
+	}
+	for (; nf < IP_FIELDS; nf++)
+		x->f[nf] = "";
+}
+
+/* Field 5: "name" or "name.dom" (host name plus NIS domain, as the kernel). */
+static const char *
+ip_hostname(const char *s, size_t n, struct cmdline *t)
+{
+	const char *dot = memchr(s, '.', n);
+	size_t hl = dot != NULL ? (size_t)(dot - s) : n;
+
+	if (n == 0)
+		return NULL;
+	if (!valid_hostname(s, n) || hl == 0)
+		return "bad hostname (letters, digits, '-', '.', at most 64)";
+	memcpy(t->ip_hostname, s, hl);
+	if (dot != NULL)
+		memcpy(t->ip_domain, dot + 1, n - hl - 1);
+	return NULL;
+}
+
+/* Field 7, the method. "off" with an address is a static configuration;
+ * no method at all (pxelinux IPAPPEND 1: 4 fields) is static with an
+ * address, DHCP without one. */
+static const char *
+ip_method(const char *s, size_t n, struct cmdline *t)
+{
+	bool have_addr = t->ip_client.s_addr != INADDR_ANY;
+	enum cmdline_ipmode m;
+
+	if (n == 0) {
+		t->ip_mode = have_addr ? CMDLINE_IP_STATIC : CMDLINE_IP_DHCP;
+		return NULL;
+	}
+	m = autoconf_word(s, n);
+	if (m == CMDLINE_IP_UNSET)
+		return "unknown autoconf method in field 7";
+	if (m == CMDLINE_IP_OFF && have_addr)
+		m = CMDLINE_IP_STATIC;
+	t->ip_mode = m;
+	return NULL;
+}
+
+/* dracut: a numeric field 8 is the MTU (68..65535), not a DNS server. */
+static const char *
+ip_mtu(const char *s, size_t n, struct cmdline *t)
+{
+	char num[8], *end;
+	unsigned long mtu;
+
+	if (copy_n(num, sizeof(num), s, n) < 0)
+		return "bad MTU";
+	errno = 0;
+	mtu = strtoul(num, &end, 10);
+	if (errno != 0 || *end != '\0' || mtu < 68 || mtu > 65535)
+		return "bad MTU";
+	t->ip_mtu = (unsigned)mtu;
+	return NULL;
+}
+
+/* The kernel's 10-field form (and dracut's extensions) into t. */
+static const char *
+ip_fields(const struct ipfields *x, struct cmdline *t)
+{
+	const char *const *f = x->f;
+	const size_t *fl = x->fl;
+	const char *err;
+
+	if ((err = ip_field(f[0], fl[0], &t->ip_client)) != NULL ||
+		(err = ip_field(f[1], fl[1], &t->ip_server)) != NULL ||
+		(err = ip_field(f[2], fl[2], &t->ip_gateway)) != NULL ||
+		(err = ip_field(f[3], fl[3], &t->ip_netmask)) != NULL)
+		return err;
+	if (t->ip_netmask.s_addr != INADDR_ANY && netaddr_mask_prefix(t->ip_netmask) < 0)
+		return "netmask is not contiguous";
+	if ((err = ip_hostname(f[4], fl[4], t)) != NULL)
+		return err;
+	if (fl[5] > 0 && !(fl[5] == 3 && memcmp(f[5], "all", 3) == 0)) {
+		if (!valid_ifname(f[5], fl[5]))
+			return "bad interface name";
+		memcpy(t->ip_device, f[5], fl[5]);
+	}
+	if ((err = ip_method(f[6], fl[6], t)) != NULL)
+		return err;
+	if (fl[7] > 0 && f[7][0] >= '0' && f[7][0] <= '9' && memchr(f[7], '.', fl[7]) == NULL)
+		return ip_mtu(f[7], fl[7], t);	/* dracut ...:<mtu>[:<mac>]: rest ignored */
+	if ((err = ip_field(f[7], fl[7], &t->ip_dns[0])) != NULL ||
+		(err = ip_field(f[8], fl[8], &t->ip_dns[1])) != NULL ||
+		(err = ip_field(f[9], fl[9], &t->ip_ntp)) != NULL)
+		return err;
+	if (x->more)
+		return "more than 10 fields";
+	if (t->ip_mode == CMDLINE_IP_STATIC && t->ip_netmask.s_addr == INADDR_ANY) {
+		t->ip_netmask = classful_mask(t->ip_client);
+		t->ip_netmask_guessed = true;
+	}
+	return NULL;
+}
+
+/* ip= is replaced as a whole (last wins), never merged with an earlier one. */
+static void
+ip_commit(struct cmdline *cl, const struct cmdline *t)
+{
+	cl->ip_mode = t->ip_mode;
+	cl->ip_client = t->ip_client;
+	cl->ip_server = t->ip_server;
+	cl->ip_gateway = t->ip_gateway;
+	cl->ip_netmask = t->ip_netmask;
+	cl->ip_netmask_guessed = t->ip_netmask_guessed;
+	memcpy(cl->ip_hostname, t->ip_hostname, sizeof(cl->ip_hostname));
+	memcpy(cl->ip_domain, t->ip_domain, sizeof(cl->ip_domain));
+	memcpy(cl->ip_device, t->ip_device, sizeof(cl->ip_device));
+	memcpy(cl->ip_dns, t->ip_dns, sizeof(cl->ip_dns));
+	cl->ip_ntp = t->ip_ntp;
+	cl->ip_mtu = t->ip_mtu;
+}
+
 /*
  * ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>:
  *    <dns0>:<dns1>:<ntp0>   (kernel, §1.4.1)
@@ -375,146 +522,41 @@ ip_field(const char *s, size_t n, struct in_addr *out)
 static void
 opt_ip(struct state *st, const char *param, const char *v)
 {
-	struct cmdline *cl = st->cl, t;
-	const char *f[IP_FIELDS + 1], *err;
-	size_t fl[IP_FIELDS + 1];
-	size_t nf = 0, i;
-	const char *p = v, *comma;
-	enum cmdline_ipmode m;
+	struct cmdline t;	/* only the ip_* fields are used */
+	struct ipfields x;
+	const char *err = NULL;
+	size_t n;
 
 	memset(&t, 0, sizeof(t));
 	if (strchr(v, '[') != NULL) {
-		warn(cl, param, "IPv6 addresses are not supported");
+		warn(st->cl, param, "IPv6 addresses are not supported");
 		return;
 	}
 	if (strchr(v, ':') == NULL) {
 		/* "dhcp,<client-id-type>,<client-id-value>": the id is ignored */
-		comma = strchr(v, ',');
-		i = comma != NULL ? (size_t)(comma - v) : strlen(v);
-		m = i == 0 ? CMDLINE_IP_OFF : autoconf_word(v, i);
-		if (m == CMDLINE_IP_UNSET) {
-			warn(cl, param, "unknown autoconf method (use dhcp, on, off or a static address)");
-			return;
-		}
-		memset(&cl->ip_client, 0, sizeof(cl->ip_client));
-		cl->ip_mode = m;
-		return;
-	}
-	for (;;) {
-		const char *c = strchr(p, ':');
-
-		if (nf == IP_FIELDS) {
-			/* dracut: "...:<mtu>:<mac>" — a MAC holds colons; stop here */
-			break;
-		}
-		f[nf] = p;
-		fl[nf] = c != NULL ? (size_t)(c - p) : strlen(p);
-		nf++;
-		if (c == NULL)
-			break;
-		p = c + 1;
-	}
-	for (i = nf; i < IP_FIELDS; i++) {
-		f[i] = "";
-		fl[i] = 0;
-	}
-	/* dracut "ip=<interface>:dhcp[:...]" */
-	if (fl[0] > 0 && !(f[0][0] >= '0' && f[0][0] <= '9') &&
-		autoconf_word(f[1], fl[1]) != CMDLINE_IP_UNSET) {
-		if (!valid_ifname(f[0], fl[0])) {
-			warn(cl, param, "bad interface name");
-			return;
-		}
-		memcpy(t.ip_device, f[0], fl[0]);
-		t.ip_mode = autoconf_word(f[1], fl[1]);
-		goto commit;
-	}
-	if ((err = ip_field(f[0], fl[0], &t.ip_client)) != NULL ||
-		(err = ip_field(f[1], fl[1], &t.ip_server)) != NULL ||
-		(err = ip_field(f[2], fl[2], &t.ip_gateway)) != NULL ||
-		(err = ip_field(f[3], fl[3], &t.ip_netmask)) != NULL) {
-		warn(cl, param, err);
-		return;
-	}
-	if (t.ip_netmask.s_addr != INADDR_ANY && netaddr_mask_prefix(t.ip_netmask) < 0) {
-		warn(cl, param, "netmask is not contiguous");
-		return;
-	}
-	if (fl[4] > 0) {
-		const char *dot = memchr(f[4], '.', fl[4]);
-		size_t hl = dot != NULL ? (size_t)(dot - f[4]) : fl[4];
-
-		if (!valid_hostname(f[4], fl[4]) || hl == 0) {
-			warn(cl, param, "bad hostname (letters, digits, '-', '.', at most 64)");
-			return;
-		}
-		/* "name.dom": host name plus NIS domain, as the kernel does */
-		memcpy(t.ip_hostname, f[4], hl);
-		if (dot != NULL)
-			memcpy(t.ip_domain, dot + 1, fl[4] - hl - 1);
-	}
-	if (fl[5] > 0 && !(fl[5] == 3 && memcmp(f[5], "all", 3) == 0)) {
-		if (!valid_ifname(f[5], fl[5])) {
-			warn(cl, param, "bad interface name");
-			return;
-		}
-		memcpy(t.ip_device, f[5], fl[5]);
-	}
-	if (fl[6] > 0) {
-		m = autoconf_word(f[6], fl[6]);
-		if (m == CMDLINE_IP_UNSET) {
-			warn(cl, param, "unknown autoconf method in field 7");
-			return;
-		}
-		/* "off" with an address is a static configuration */
-		if (m == CMDLINE_IP_OFF)
-			m = t.ip_client.s_addr != INADDR_ANY ? CMDLINE_IP_STATIC : CMDLINE_IP_OFF;
-		t.ip_mode = m;
+		n = strcspn(v, ",");
+		t.ip_mode = n == 0 ? CMDLINE_IP_OFF : autoconf_word(v, n);
+		if (t.ip_mode == CMDLINE_IP_UNSET)
+			err = "unknown autoconf method (use dhcp, on, off or a static address)";
 	} else {
-		/* pxelinux IPAPPEND 1 gives 4 fields and no method: static */
-		t.ip_mode = t.ip_client.s_addr != INADDR_ANY ? CMDLINE_IP_STATIC
-							     : CMDLINE_IP_DHCP;
+		ip_split(v, &x);
+		if (x.fl[0] > 0 && !(x.f[0][0] >= '0' && x.f[0][0] <= '9') &&
+			autoconf_word(x.f[1], x.fl[1]) != CMDLINE_IP_UNSET) {
+			/* dracut "ip=<interface>:dhcp[:...]" */
+			if (!valid_ifname(x.f[0], x.fl[0]))
+				err = "bad interface name";
+			else
+				memcpy(t.ip_device, x.f[0], x.fl[0]);
+			t.ip_mode = autoconf_word(x.f[1], x.fl[1]);
+		} else {
+			err = ip_fields(&x, &t);
+		}
 	}
-	if (fl[7] > 0 && f[7][0] >= '0' && f[7][0] <= '9' && memchr(f[7], '.', fl[7]) == NULL) {
-		/* dracut: field 8 numeric is the MTU (68..65535) */
-		char num[8];
-		char *end;
-		unsigned long mtu;
-
-		if (copy_n(num, sizeof(num), f[7], fl[7]) < 0) {
-			warn(cl, param, "bad MTU");
-			return;
-		}
-		errno = 0;
-		mtu = strtoul(num, &end, 10);
-		if (errno != 0 || *end != '\0' || mtu < 68 || mtu > 65535) {
-			warn(cl, param, "bad MTU");
-			return;
-		}
-		t.ip_mtu = (unsigned)mtu;
-	} else if ((err = ip_field(f[7], fl[7], &t.ip_dns[0])) != NULL ||
-		(err = ip_field(f[8], fl[8], &t.ip_dns[1])) != NULL ||
-		(err = ip_field(f[9], fl[9], &t.ip_ntp)) != NULL || nf > IP_FIELDS) {
-		warn(cl, param, err != NULL ? err : "more than 10 fields");
+	if (err != NULL) {
+		warn(st->cl, param, err);
 		return;
 	}
-	if (t.ip_mode == CMDLINE_IP_STATIC && t.ip_netmask.s_addr == INADDR_ANY) {
-		t.ip_netmask = classful_mask(t.ip_client);
-		t.ip_netmask_guessed = true;
-	}
-commit:
-	cl->ip_mode = t.ip_mode;
-	cl->ip_client = t.ip_client;
-	cl->ip_server = t.ip_server;
-	cl->ip_gateway = t.ip_gateway;
-	cl->ip_netmask = t.ip_netmask;
-	cl->ip_netmask_guessed = t.ip_netmask_guessed;
-	memcpy(cl->ip_hostname, t.ip_hostname, sizeof(cl->ip_hostname));
-	memcpy(cl->ip_domain, t.ip_domain, sizeof(cl->ip_domain));
-	memcpy(cl->ip_device, t.ip_device, sizeof(cl->ip_device));
-	memcpy(cl->ip_dns, t.ip_dns, sizeof(cl->ip_dns));
-	cl->ip_ntp = t.ip_ntp;
-	cl->ip_mtu = t.ip_mtu;
+	ip_commit(st->cl, &t);
 }
 
 /*
@@ -526,17 +568,24 @@ static int
 parse_bootif(const char *v, uint8_t mac[NETADDR_MAC_LEN])
 {
 	size_t n = strlen(v);
+	int r;
 
-	if (n == sizeof "01-52-54-00-12-34-56" - 1 && (v[2] == '-' || v[2] == ':'))
+	if (n == sizeof "01-52-54-00-12-34-56" - 1 && (v[2] == '-' || v[2] == ':')) {
+		if (!isxdigit((unsigned char)v[0]) || !isxdigit((unsigned char)v[1]))
+			return -EINVAL;
 		v += 3;
-	return netaddr_parse_mac(v, mac);
+	}
+	if ((r = netaddr_parse_mac(v, mac)) < 0)
+		return r;
+	/* IEEE 802: the I/G bit set is a group address, never a NIC's own */
+	return (mac[0] & 1) ? -EINVAL : 0;
 }
 
 static void
 opt_bootif(struct state *st, const char *v)
 {
 	if (parse_bootif(v, st->cl->bootif) < 0) {
-		warn(st->cl, "BOOTIF", "not a 6-byte MAC (want 01-xx-xx-xx-xx-xx-xx)");
+		warn(st->cl, "BOOTIF", "not a 6-byte unicast MAC (want 01-xx-xx-xx-xx-xx-xx)");
 		return;
 	}
 	st->cl->has_bootif = true;
@@ -989,6 +1038,7 @@ cmdline_nfs_resolve(const struct cmdline *cl, const struct cmdline_dhcp *dhcp,
 	if (m.vers[0] == '\0')
 		memcpy(m.vers, cl->root_nfs4 || (o17 != NULL && o17->nfs4) ? "4" : "3", 2);
 	out->vers_major = m.vers[0] - '0';
+	memcpy(out->vers, m.vers, sizeof(out->vers));
 	/* default ro (kernel, initramfs-tools, dracut); ro/rw words beat options */
 	out->rw = cl->rw_set ? cl->rw : m.rw_seen ? m.rw : false;
 	inet_ntop(AF_INET, &out->server, addr, sizeof(addr));

@@ -124,7 +124,8 @@ struct cmdline_nfs {
 	char source[CMDLINE_PATH_MAX + sizeof "255.255.255.255:"];
 	char fstype[sizeof "nfs4"];
 	char options[1024];		/* text mount options for mount(2) */
-	int vers_major;			/* 3 or 4 */
+	int vers_major;			/* 2, 3 or 4 */
+	char vers[sizeof "4.2"];	/* as passed in vers= */
 	bool rw;
 };
 

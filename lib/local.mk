@@ -3,9 +3,13 @@
 # files itself (initrd/local.mk) rather than this archive.
 noinst_LIBRARIES += lib/libcommon.a
 lib_libcommon_a_SOURCES = \
+	lib/cmdline.c lib/cmdline.h \
+	lib/dhcp-pkt.c lib/dhcp-pkt.h \
 	lib/json-out.c lib/json-out.h \
 	lib/log.c lib/log.h \
+	lib/modalias.c lib/modalias.h \
 	lib/netaddr.c lib/netaddr.h \
+	lib/netconf-file.c lib/netconf-file.h \
 	lib/site-config.c lib/site-internal.h lib/site-keys.c lib/site-print.c \
 	lib/site-validate.c lib/site.h \
 	lib/strutil.c lib/strutil.h

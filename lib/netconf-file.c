@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netaddr.h"
 #include "netconf-file.h"
 
 struct out {
@@ -144,4 +145,55 @@ netconf_format_resolv(const char *dnsdomain, const struct in_addr *ns, unsigned 
 		puts_(&o, "\n");
 	}
 	return o.full ? -ENOSPC : (int)o.len;
+}
+
+/* "key value" with value copied out bounded; NULL if the line is not key. */
+static bool
+pnp_value(const char *line, size_t n, const char *key, char *val, size_t size)
+{
+	size_t k = strlen(key);
+
+	if (n <= k + 1 || memcmp(line, key, k) != 0 || line[k] != ' ')
+		return false;
+	line += k + 1;
+	n -= k + 1;
+	if (n >= size)
+		return false;
+	memcpy(val, line, n);
+	val[n] = '\0';
+	return memchr(val, '\0', n) == NULL;
+}
+
+int
+netconf_parse_pnp(const char *buf, size_t len, struct netconf_pnp *out)
+{
+	size_t off = 0;
+	int understood = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (off < len) {
+		const char *line = buf + off, *nl = memchr(line, '\n', len - off);
+		size_t n = nl != NULL ? (size_t)(nl - line) : len - off;
+		char val[256];
+		struct in_addr a;
+
+		off += n + (nl != NULL);
+		if (pnp_value(line, n, "nameserver", val, sizeof(val)) &&
+			netaddr_parse_ipv4(val, &a) == 0) {
+			if (out->n_dns < 3)
+				out->dns[out->n_dns++] = a;
+			understood++;
+		} else if (pnp_value(line, n, "bootserver", val, sizeof(val)) &&
+			netaddr_parse_ipv4(val, &a) == 0) {
+			out->bootserver = a;
+			understood++;
+		} else if (pnp_value(line, n, "domain", val, sizeof(val)) &&
+			strchr(val, ' ') == NULL) {
+			memcpy(out->domain, val, strlen(val) + 1);
+			understood++;
+		} else if (n > 0 && line[0] == '#') {
+			understood++;	/* "#PROTO: DHCP" / "#MANUAL" */
+		}
+	}
+	return understood;
 }

@@ -38,4 +38,18 @@ int netconf_format_klibc(const struct netconf *nc, char *buf, size_t size);
 int netconf_format_resolv(const char *dnsdomain, const struct in_addr *ns, unsigned n,
 	char *buf, size_t size);
 
+/* What the kernel's ip= autoconfig left in /proc/net/pnp (reference
+ * §1.4.1: "#PROTO: DHCP" or "#MANUAL", "domain", up to 3 "nameserver",
+ * "bootserver"). */
+struct netconf_pnp {
+	struct in_addr dns[3];
+	unsigned n_dns;
+	struct in_addr bootserver;
+	char domain[256];
+};
+
+/* Parses len bytes (no NUL needed). Unknown or malformed lines are
+ * skipped. Returns the number of lines understood, 0 for an empty file. */
+int netconf_parse_pnp(const char *buf, size_t len, struct netconf_pnp *out);
+
 #endif

@@ -20,54 +20,130 @@ tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
 TAP_LDADD = tests/libtap.a lib/libcommon.a
 
 check_PROGRAMS += \
+	tests/unit/test-cmdline \
+	tests/unit/test-dhcp-pkt \
+	tests/unit/test-dhcp-reply \
+	tests/unit/test-leases \
+	tests/unit/test-init-dhcp \
+	tests/unit/test-modalias \
+	tests/unit/test-netconf-file \
+	tests/unit/test-log \
 	tests/unit/test-netaddr \
 	tests/unit/test-strutil \
 	tests/unit/test-json-out \
 	tests/unit/test-site-config
+tests_unit_test_cmdline_LDADD = $(TAP_LDADD)
+# The DHCP server's pure core (server/), tested without sockets.
+DHCP_CORE_SRC = server/dhcp-reply.c server/dhcp-reply.h server/leases.c server/leases.h
+tests_unit_test_dhcp_pkt_SOURCES = tests/unit/test-dhcp-pkt.c tests/unit/dhcp-test.h
+tests_unit_test_dhcp_pkt_LDADD = $(TAP_LDADD)
+tests_unit_test_dhcp_reply_SOURCES = tests/unit/test-dhcp-reply.c \
+	tests/unit/dhcp-test.h $(DHCP_CORE_SRC)
+tests_unit_test_dhcp_reply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_dhcp_reply_LDADD = $(TAP_LDADD)
+tests_unit_test_leases_SOURCES = tests/unit/test-leases.c server/leases.c server/leases.h
+tests_unit_test_leases_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_leases_LDADD = $(TAP_LDADD)
+tests_unit_test_modalias_LDADD = $(TAP_LDADD)
+tests_unit_test_netconf_file_LDADD = $(TAP_LDADD)
+# The init's DHCP client keeps its pure packet code in initrd/.
+tests_unit_test_init_dhcp_SOURCES = tests/unit/test-init-dhcp.c \
+	initrd/dhcp-client.c initrd/dhcp-client.h
+tests_unit_test_init_dhcp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/initrd
+tests_unit_test_init_dhcp_LDADD = $(TAP_LDADD)
+tests_unit_test_log_LDADD = $(TAP_LDADD)
 tests_unit_test_netaddr_LDADD = $(TAP_LDADD)
 tests_unit_test_strutil_LDADD = $(TAP_LDADD)
 tests_unit_test_json_out_LDADD = $(TAP_LDADD)
 tests_unit_test_site_config_LDADD = $(TAP_LDADD) $(INIH_LIBS)
 
 TESTS += \
+	tests/unit/test-cmdline \
+	tests/unit/test-dhcp-pkt \
+	tests/unit/test-dhcp-reply \
+	tests/unit/test-leases \
+	tests/unit/test-init-dhcp \
+	tests/unit/test-modalias \
+	tests/unit/test-netconf-file \
+	tests/unit/test-log \
 	tests/unit/test-netaddr \
 	tests/unit/test-strutil \
 	tests/unit/test-json-out \
 	tests/unit/test-site-config \
 	tests/cli/t-programs.sh \
 	tests/cli/t-config-check.sh \
-	tests/cli/t-man-config.sh
+	tests/cli/t-man-config.sh \
+	tests/cli/t-configure.sh \
+	tests/vm/t-init-dryrun.sh \
+	$(VM_TESTS)
+
+# QEMU boots (TCG, root): each skips unless DISKLESS_VM_TESTS=1, which
+# scripts/test sets in its first pass only.
+VM_TESTS = \
+	tests/vm/t-init-nfs3-e1000.sh \
+	tests/vm/t-init-nfs4-virtio.sh \
+	tests/vm/t-init-dhcp.sh \
+	tests/vm/t-init-overlay.sh \
+	tests/vm/t-init-badpath.sh \
+	tests/vm/t-init-denied.sh \
+	tests/vm/t-init-late-server.sh
+PHONY_TARGETS += check-vm
+check-vm: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(VM_TESTS)" DISKLESS_VM_TESTS=1
 
 EXTRA_DIST += \
+	tests/vm/vm-lib.sh \
+	tests/vm/t-init-dryrun.sh \
 	tests/lib.sh \
 	tests/cli/t-programs.sh \
 	tests/cli/t-config-check.sh \
 	tests/cli/t-man-config.sh \
+	tests/cli/t-configure.sh \
 	tests/data/config \
 	tests/data/golden \
+	tests/data/dhcp-reply \
 	doc/example-site
 
 # Golden files: `make check-update` rewrites them from the current output;
 # review the diff before committing.
 PHONY_TARGETS += check-update
-check-update: all
+check-update: all tests/unit/test-dhcp-reply
 	top_srcdir='$(abs_top_srcdir)' DISKLESS='$(abs_top_builddir)/builder/diskless' \
 		$(SHELL) $(srcdir)/tests/cli/t-config-check.sh --update
+	DHCP_GOLDEN_UPDATE=1 top_srcdir='$(abs_top_srcdir)' tests/unit/test-dhcp-reply
 
 # libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS, with
 # the checked-in seeds and a writable corpus in the build tree.
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = tests/fuzz/fuzz-site-config
+FUZZ_TARGETS = \
+	tests/fuzz/fuzz-site-config \
+	tests/fuzz/fuzz-cmdline \
+	tests/fuzz/fuzz-modalias \
+	tests/fuzz/fuzz-init-dhcp \
+	tests/fuzz/fuzz-dhcp-pkt \
+	tests/fuzz/fuzz-lease-journal
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-include config.h -I. -I$(top_srcdir)/lib -I$(top_srcdir)/tests \
+	-I. -I$(top_srcdir)/lib -I$(top_srcdir)/tests -I$(top_srcdir)/initrd \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBEXECDIR='"$(pkglibexecdir)"' \
 	-DPKGDATADIR='"$(pkgdatadir)"'
+FUZZ_LINK = $(AM_V_CCLD)$(MKDIR_P) tests/fuzz && $(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 SITE_CONFIG_SRC = lib/site-config.c lib/site-keys.c lib/site-validate.c \
 	lib/site-print.c lib/netaddr.c lib/strutil.c lib/json-out.c
 tests/fuzz/fuzz-site-config: tests/fuzz/fuzz-site-config.c $(SITE_CONFIG_SRC) config.h
-	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(INIH_LIBS)
-EXTRA_DIST += tests/fuzz/fuzz-site-config.c tests/fuzz/corpus tests/fuzz/run.sh
+	$(FUZZ_LINK) $(INIH_LIBS)
+tests/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c lib/cmdline.c lib/netaddr.c config.h
+	$(FUZZ_LINK)
+tests/fuzz/fuzz-modalias: tests/fuzz/fuzz-modalias.c lib/modalias.c config.h
+	$(FUZZ_LINK)
+tests/fuzz/fuzz-init-dhcp: tests/fuzz/fuzz-init-dhcp.c initrd/dhcp-client.c config.h
+	$(FUZZ_LINK)
+tests/fuzz/fuzz-dhcp-pkt: tests/fuzz/fuzz-dhcp-pkt.c lib/dhcp-pkt.c server/dhcp-reply.c \
+		server/leases.c lib/netaddr.c lib/log.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/server
+tests/fuzz/fuzz-lease-journal: tests/fuzz/fuzz-lease-journal.c server/leases.c \
+		lib/netaddr.c lib/log.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/server
+EXTRA_DIST += $(FUZZ_TARGETS:=.c) tests/fuzz/corpus tests/fuzz/run.sh
 CLEANFILES += $(FUZZ_TARGETS)
 clean-local: clean-fuzz
 clean-fuzz:

@@ -34,6 +34,9 @@ tap_skip_all(const char *reason)
 	exit(0);
 }
 
+static int tap_vresult(int cond, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static int
 tap_vresult(int cond, const char *fmt, va_list ap)
 {

@@ -1,7 +1,8 @@
 # bench/: benchmarks against the peers, measured in the same run; `make bench`.
 # Figures are ratios to the peer (these machines are shared and noisy), never
 # pass/fail timings in the test suite.
-BENCH_LIST = bench/dhcp-core-bench.sh
+BENCH_LIST = bench/dhcp-core-bench.sh bench/initrd-bench.sh bench/build-bench.sh \
+	bench/tftp-compare.sh bench/boot-bench.sh
 
 # The DHCP core alone: reply decisions per second, lease store memory and
 # journal load time for 100k leases.
@@ -13,9 +14,12 @@ CLEANFILES += bench/dhcp-core-bench
 EXTRA_DIST += $(BENCH_LIST)
 PHONY_TARGETS += bench
 bench: all bench/dhcp-core-bench
-	@set -e; if test -z "$(BENCH_LIST)"; then echo "bench: no benchmarks"; fi; \
-	for b in $(BENCH_LIST); do \
+	@failed=; for b in $(BENCH_LIST); do \
 		echo "== $$b"; \
 		top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-			$(SHELL) $(srcdir)/$$b; \
-	done
+		DISKLESS='$(abs_top_builddir)/builder/diskless' \
+		DISKLESSD='$(abs_top_builddir)/server/disklessd' \
+		DISKLESS_INIT='$(abs_top_builddir)/initrd/diskless-init' \
+			$(SHELL) $(srcdir)/$$b || failed="$$failed $$b"; \
+	done; \
+	if test -n "$$failed"; then echo "bench: did not complete:$$failed"; exit 1; fi

@@ -17,7 +17,14 @@ struct command {
 };
 
 static const struct command commands[] = {
+	/* In the order a site is set up. */
 	{ "config", cmd_config, "config check: read the site config, print it or every error" },
+	{ "build", cmd_build, "build a golden image from an archive, directory or OCI image" },
+	{ "initrd", cmd_initrd, "pack the initramfs: diskless-init, NFS stack, NIC drivers" },
+	{ "pxe", cmd_pxe, "write the TFTP root: boot loaders, per-host configs, kernels" },
+	{ "export", cmd_export, "print exports/ganesha/dnsmasq/kea config for the site" },
+	{ "check", cmd_check, "check exports (as an NFS client) and the TFTP tree" },
+	{ "verify", cmd_verify, "compare a deployed image with its manifest" },
 };
 
 static void

@@ -30,7 +30,7 @@ static struct boot boot;	/* ~8 KiB: .bss, not the stack, not the heap */
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: " INIT_NAME " [-n [CMDLINE]] [--help] [--version]\n"
+	fprintf(f, "Usage: " INIT_NAME " [-n [CMDLINE]] [--help] [--version]\n"
 		"  As PID 1 (the initramfs /init): boot the NFS root named on the kernel\n"
 		"  command line (root=/dev/nfs nfsroot=... ip=... BOOTIF=...).\n"
 		"  -n [CMDLINE]  dry run: print what the boot would do with CMDLINE\n"

@@ -12,5 +12,6 @@ lib_libcommon_a_SOURCES = \
 	lib/netconf-file.c lib/netconf-file.h \
 	lib/site-config.c lib/site-internal.h lib/site-keys.c lib/site-print.c \
 	lib/site-validate.c lib/site.h \
-	lib/strutil.c lib/strutil.h
+	lib/strutil.c lib/strutil.h \
+	lib/tftp-pkt.c lib/tftp-pkt.h
 lib_libcommon_a_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)

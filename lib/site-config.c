@@ -656,6 +656,8 @@ site_free(struct site *site)
 		free(site->images[i].root);
 		free(site->images[i].nfs_options);
 		free(site->images[i].cmdline);
+		free(site->images[i].kernel);
+		free(site->images[i].initrd);
 	}
 	free(site->images);
 	free(site->hosts);

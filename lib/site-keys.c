@@ -12,8 +12,10 @@
 #include "site-internal.h"
 #include "strutil.h"
 
-#define DEFAULT_TFTP_ROOT "/srv/diskless/tftp"
-#define DEFAULT_STATE_DIR "/var/lib/diskless"
+/* Characters a boot loader's config language (pxelinux, GRUB, iPXE) or a
+ * shell would act on rather than pass through to the kernel. */
+#define LOADER_SPECIAL "\"'$;`{}|&<>#\\"
+
 #define DEFAULT_NFS_OPTIONS "vers=3,proto=tcp,nolock"
 
 #define HOST(p) (&(p)->site->hosts[(p)->index])
@@ -338,16 +340,45 @@ image_root(struct site_parse *p, const char *value)
 		return -EINVAL;
 	/* It goes into nfsroot=<server>:<root>,<options> on a kernel command
 	 * line: a comma would start the options, a space a new word. */
-	bad = strcspn(value, ", \t\"'\\");
+	bad = strcspn(value, ", \t" LOADER_SPECIAL);
 	if (value[bad] != '\0' || strlen(value) > 255 || strcmp(value, "/") == 0) {
 		site_perror(p, "root: '%s' cannot be an NFS root on a kernel command line "
-			       "(no commas, spaces or quotes; not '/'; at most 255 characters)",
-			value);
+			       "(no commas, spaces or any of %s; not '/'; at most 255 "
+			       "characters)",
+			value, LOADER_SPECIAL);
 		free(IMAGE(p)->root);
 		IMAGE(p)->root = NULL;
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int
+image_file(struct site_parse *p, const char *key, const char *value, char **slot)
+{
+	if (set_path(p, key, value, slot) < 0)
+		return -EINVAL;
+	if (value[strcspn(value, LOADER_SPECIAL " \t,")] != '\0') {
+		site_perror(p, "%s: '%s' has a space or a character boot loaders "
+			       "interpret (%s)",
+			key, value, LOADER_SPECIAL);
+		free(*slot);
+		*slot = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+image_kernel(struct site_parse *p, const char *value)
+{
+	return image_file(p, "kernel", value, &IMAGE(p)->kernel);
+}
+
+static int
+image_initrd(struct site_parse *p, const char *value)
+{
+	return image_file(p, "initrd", value, &IMAGE(p)->initrd);
 }
 
 static int
@@ -450,6 +481,12 @@ image_cmdline(struct site_parse *p, const char *value)
 		if ((unsigned char)*c < ' ' || (unsigned char)*c >= 0x7f) {
 			site_perror(p, "cmdline: only printable ASCII belongs on a kernel "
 				       "command line");
+			return -EINVAL;
+		}
+		if (strchr(LOADER_SPECIAL, *c) != NULL) {
+			site_perror(p, "cmdline: '%c' would be read by pxelinux, GRUB or iPXE, "
+				       "not passed to the kernel (leave out %s)",
+				*c, LOADER_SPECIAL);
 			return -EINVAL;
 		}
 	}
@@ -555,6 +592,8 @@ static const struct site_key image_keys[] = {
 	{ "nfs-options", image_nfs_options, false },
 	{ "overlay", image_overlay, false },
 	{ "cmdline", image_cmdline, true },
+	{ "kernel", image_kernel, false },
+	{ "initrd", image_initrd, false },
 	{ NULL, NULL, false },
 };
 

@@ -121,6 +121,10 @@ site_print_ini(const struct site *site, FILE *out)
 		fprintf(out, "nfs-options = %s\n", img->nfs_options);
 		fprintf(out, "overlay = %s\n", site_overlay_name(img->overlay));
 		ini_cmdline(img->cmdline, out);
+		if (img->kernel != NULL)
+			fprintf(out, "kernel = %s\n", img->kernel);
+		if (img->initrd != NULL)
+			fprintf(out, "initrd = %s\n", img->initrd);
 	}
 	for (i = 0; i < site->n_hosts; i++) {
 		const struct site_host *h = &site->hosts[i];
@@ -230,7 +234,9 @@ site_print_json(const struct site *site, FILE *out)
 		json_kv_str(out, "root", img->root, 0);
 		json_kv_str(out, "nfs-options", img->nfs_options, 0);
 		json_kv_str(out, "overlay", site_overlay_name(img->overlay), 0);
-		json_kv_str(out, "cmdline", img->cmdline, 1);
+		json_kv_str(out, "cmdline", img->cmdline, 0);
+		json_kv_str(out, "kernel", img->kernel, 0);
+		json_kv_str(out, "initrd", img->initrd, 1);
 		fputs("}", out);
 	}
 	fputs(site->n_images ? "\n  ],\n" : "],\n", out);

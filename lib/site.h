@@ -82,6 +82,8 @@ struct site_image {
 	char *nfs_options; /* as the init mounts it: vers=3,proto=tcp,nolock */
 	enum site_overlay overlay;
 	char *cmdline; /* extra kernel words; "" when none */
+	char *kernel;  /* the kernel to serve; NULL: found in the image root */
+	char *initrd;  /* its initramfs (diskless initrd --out); NULL: likewise */
 	struct site_origin where;
 };
 

@@ -1,5 +1,11 @@
 # server/: disklessd. libinih (through the site config) and libc only.
 sbin_PROGRAMS += server/disklessd
 server_disklessd_SOURCES = \
-	server/main.c
+	server/main.c \
+	server/loop.c server/loop.h \
+	server/tftpd.c server/tftpd.h \
+	server/tftp-file.c server/tftp-file.h \
+	server/sandbox.c server/sandbox.h
+# (no new library: seccomp is a hand-written BPF program, Landlock and
+#  openat2 are raw syscalls with the kernel's UAPI headers)
 server_disklessd_LDADD = lib/libcommon.a $(INIH_LIBS)

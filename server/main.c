@@ -1,36 +1,84 @@
 /*
  * main.c: disklessd. A straight line, as OpenBSD's tftpd: options, config,
- * then (once serving exists) sockets, privilege drop, sandbox, event loop.
+ * sockets (as root), the service user, the sandbox, then the event loop.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "loop.h"
+#include "netaddr.h"
+#include "sandbox.h"
 #include "site.h"
+#include "strutil.h"
+#include "tftpd.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
+#define DEFAULT_USER "diskless"
+#define FALLBACK_USER "nobody"
+#define TFTP_PORT 69
+
+enum {
+	OPT_TFTP_ONLY = 256,
+	OPT_LISTEN,
+	OPT_TFTP_ROOT,
+};
+
+struct opts {
+	const char *path;
+	const char *user;
+	const char *tftp_root;
+	const char *listen;
+	struct in_addr listen_addr; /* parsed --listen */
+	uint16_t listen_port;
+	int check, debug, verbose, tftp_only;
+};
+
+/* What the loop's signal handlers need. */
+struct daemon_ctx {
+	struct loop *loop;
+	struct site *site;
+	struct tftpd *tftpd;
+	const struct opts *o;
+};
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, "Usage: disklessd [-nv] [-c FILE]\n"
+	fprintf(out, "Usage: disklessd [-dnv] [-c FILE] [-u USER] [--tftp-only]\n"
+		     "                 [--listen ADDR[:PORT]] [--tftp-root DIR]\n"
 		     "\n"
 		     "DHCP, proxyDHCP and TFTP for diskless machines.\n"
 		     "\n"
 		     "Options:\n"
-		     "  -c, --config FILE  site config (default %s)\n"
-		     "  -n, --check        read and check the config, print it, exit\n"
-		     "  -v, --verbose      log more (twice: debug)\n"
-		     "  -h, --help         show this help\n"
-		     "  -V, --version      show the version\n"
+		     "  -c, --config FILE     site config (default %s)\n"
+		     "  -d, --debug           stay in the foreground, log to stderr\n"
+		     "  -n, --check           read and check the config, print it, exit\n"
+		     "  -u, --user USER       run as USER after binding (default %s,\n"
+		     "                        else %s)\n"
+		     "      --tftp-only       serve TFTP only, no DHCP\n"
+		     "      --listen ADDR[:PORT]  TFTP on ADDR:PORT instead of the\n"
+		     "                        config's [server] address, port %d\n"
+		     "      --tftp-root DIR   serve DIR instead of [server] tftp-root\n"
+		     "  -v, --verbose         log more (twice: debug)\n"
+		     "  -h, --help            show this help\n"
+		     "  -V, --version         show the version\n"
 		     "\n"
+		     "Signals: HUP re-reads the config (transfers keep running), TERM\n"
+		     "and INT stop.\n"
 		     "Exit status: 0 success, 1 runtime failure, 2 usage or config error.\n",
-		SITE_DEFAULT_PATH);
+		SITE_DEFAULT_PATH, DEFAULT_USER, FALLBACK_USER, TFTP_PORT);
 }
 
 /* Loads the site, printing every diagnostic; returns NULL on failure. */
@@ -57,61 +105,366 @@ load_site(const char *path)
 	return site;
 }
 
-int
-main(int argc, char **argv)
+/* "ADDR[:PORT]". Returns 0 or -EINVAL. */
+static int
+parse_listen(const char *s, struct in_addr *addr, uint16_t *port)
+{
+	char buf[32];
+	const char *colon = strchr(s, ':');
+	unsigned long p = TFTP_PORT;
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (netaddr_parse_ipv4(buf, addr) < 0)
+		return -EINVAL;
+	if (colon != NULL && str_to_ulong(colon + 1, 1, 65535, &p) < 0)
+		return -EINVAL;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "tftp-only", no_argument, NULL, OPT_TFTP_ONLY },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "tftp-root", required_argument, NULL, OPT_TFTP_ROOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = SITE_DEFAULT_PATH;
-	struct site *site;
-	int check = 0, verbose = 0;
 	int c;
 
-	log_setup("disklessd", LOG_DEST_STDERR);
-	while ((c = getopt_long(argc, argv, "c:nvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dnu:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			path = optarg;
+			o->path = optarg;
+			break;
+		case 'd':
+			o->debug = 1;
 			break;
 		case 'n':
-			check = 1;
+			o->check = 1;
+			break;
+		case 'u':
+			o->user = optarg;
 			break;
 		case 'v':
-			verbose++;
+			o->verbose++;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		case 'V':
 			printf("disklessd %s\n", PACKAGE_VERSION);
-			return 0;
+			exit(0);
+		case OPT_TFTP_ONLY:
+			o->tftp_only = 1;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			if (parse_listen(optarg, &o->listen_addr, &o->listen_port) < 0) {
+				log_warnx("--listen %s: not ADDR or ADDR:PORT "
+					  "(e.g. 127.0.0.1:6969)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_TFTP_ROOT:
+			o->tftp_root = optarg;
+			break;
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
 	if (optind != argc) {
 		log_warnx("unexpected argument '%s' (disklessd takes options only)",
 			argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- signals ------------------------------------------------------------- */
+
+static void
+on_stop(int signo, void *arg)
+{
+	struct daemon_ctx *d = arg;
+
+	log_info("signal %d: stopping (%u transfers running)", signo,
+		tftpd_active(d->tftpd));
+	loop_exit(d->loop, 0);
+}
+
+static void
+on_reload(int signo, void *arg)
+{
+	struct daemon_ctx *d = arg;
+	struct site *site;
+
+	(void)signo;
+	site = load_site(d->o->path);
+	if (site == NULL) {
+		log_warnx("%s: reload failed, still serving the previous config",
+			d->o->path);
+		return;
+	}
+	/* The root and the sockets were fixed before the sandbox closed
+	 * around them; only limits apply at once. */
+	if (d->o->tftp_root == NULL &&
+		strcmp(site->server.tftp_root, d->site->server.tftp_root) != 0)
+		log_warnx("%s: tftp-root changed to %s: restart disklessd to serve it",
+			d->o->path, site->server.tftp_root);
+	if (d->o->listen == NULL &&
+		(site->server.address.s_addr != d->site->server.address.s_addr ||
+			strcmp(site->server.interface, d->site->server.interface) != 0))
+		log_warnx("%s: listening address or interface changed: restart "
+			  "disklessd to use it", d->o->path);
+	tftpd_set_limits(d->tftpd, &site->tftp);
+	/* The DHCP half takes the new site here once it exists. */
+	site_free(d->site);
+	d->site = site;
+	log_info("%s: reloaded (%u transfers running, untouched)", d->o->path,
+		tftpd_active(d->tftpd));
+}
+
+/* ---- privileges ---------------------------------------------------------- */
+
+/* Drops root for the service user. Returns 0 or an exit code. */
+static int
+drop_root(const struct opts *o)
+{
+	const char *name = o->user ? o->user : DEFAULT_USER;
+	uid_t uid;
+	gid_t gid;
+	int r;
+
+	if (geteuid() != 0) {
+		log_info("running as uid %u: no user to switch to", (unsigned)geteuid());
+		return 0;
+	}
+	r = sandbox_find_user(name, &uid, &gid);
+	if (r < 0 && o->user == NULL) {
+		log_warnx("no user '%s', running as '%s' (create a system user '%s' "
+			  "for disklessd alone)", DEFAULT_USER, FALLBACK_USER,
+			DEFAULT_USER);
+		name = FALLBACK_USER;
+		r = sandbox_find_user(name, &uid, &gid);
+	}
+	if (r < 0) {
+		log_errnum(r, "user '%s' not found (create it or pass -u USER)", name);
 		return EXIT_USAGE;
 	}
-	log_set_verbosity(verbose);
-	site = load_site(path);
+	if (uid == 0) {
+		log_warnx("user '%s' is root (pass -u with an unprivileged user)", name);
+		return EXIT_USAGE;
+	}
+	r = sandbox_drop_user(uid, gid);
+	if (r < 0) {
+		log_errnum(r, "cannot switch to user '%s'", name);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* Confines the process. Returns 0 or an exit code. */
+static int
+confine(const struct opts *o, const struct site *site)
+{
+	char cfg[4096];
+	const char *paths[3];
+	int r;
+
+	r = sandbox_no_new_privs();
+	if (r < 0) {
+		log_errnum(r, "prctl(PR_SET_NO_NEW_PRIVS)");
+		return EXIT_RUNTIME;
+	}
+	/* Landlock: the TFTP root, and what a SIGHUP reload reads. */
+	if (snprintf(cfg, sizeof(cfg), "%s", o->path) >= (int)sizeof(cfg)) {
+		log_warnx("%s: path too long", o->path);
+		return EXIT_USAGE;
+	}
+	paths[0] = site->server.tftp_root;
+	paths[1] = dirname(cfg);
+	paths[2] = site->server.hosts_dir;
+	r = sandbox_landlock(paths, 3);
+	if (r < 0)
+		log_errnum(r, "landlock (continuing without it)");
+	else if (r == 0)
+		log_info("landlock: not supported by this kernel, continuing without");
+	else
+		log_debug("landlock: ABI %d", r);
+	r = sandbox_seccomp();
+	if (r < 0) {
+		log_errnum(r, "cannot install the seccomp filter");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int
+open_listener(const struct opts *o, const struct site *site)
+{
+	struct in_addr addr = site->server.address;
+	uint16_t port = TFTP_PORT;
+	const char *ifname = site->server.interface;
+	char a[INET_ADDRSTRLEN];
+	int fd;
+
+	if (o->listen != NULL) {
+		addr = o->listen_addr;
+		port = o->listen_port;
+		ifname = NULL;
+	}
+	inet_ntop(AF_INET, &addr, a, sizeof(a));
+	fd = tftpd_listen(addr, port, ifname);
+	if (fd < 0) {
+		log_errnum(fd, "tftp: cannot listen on %s:%u%s%s (%s)", a, port,
+			ifname && ifname[0] ? " on " : "", ifname ? ifname : "",
+			fd == -EACCES ? "port 69 needs root"
+				      : "check [server] address and interface");
+		return -EXIT_RUNTIME;
+	}
+	log_info("tftp: serving %s on %s:%u", site->server.tftp_root, a, port);
+	return fd;
+}
+
+static int
+run(const struct opts *o, struct site *site)
+{
+	struct daemon_ctx d = { .site = site, .o = o };
+	struct tftpd_stats st;
+	int rootfd = -1, lfd = -1, ret = EXIT_RUNTIME, r;
+
+	rootfd = open(site->server.tftp_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		log_warn("tftp root %s (create it, or set [server] tftp-root)",
+			site->server.tftp_root);
+		goto out;
+	}
+	lfd = open_listener(o, site);
+	if (lfd < 0) {
+		ret = -lfd;
+		goto out;
+	}
+	/* Errors up to here went to the terminal; from now on, syslog. Fork
+	 * before the loop exists: a signalfd watched by epoll stays tied to
+	 * the process that registered it, so one made before daemon() would
+	 * never report the child's signals. */
+	if (!o->debug) {
+		log_setup("disklessd", LOG_DEST_SYSLOG);
+		if (daemon(0, 0) < 0) {
+			log_warn("daemon");
+			goto out;
+		}
+	}
+	d.loop = loop_new();
+	if (d.loop == NULL) {
+		log_warn("event loop");
+		goto out;
+	}
+	if (loop_signal_add(d.loop, SIGTERM, on_stop, &d) < 0 ||
+		loop_signal_add(d.loop, SIGINT, on_stop, &d) < 0 ||
+		loop_signal_add(d.loop, SIGHUP, on_reload, &d) < 0) {
+		log_warn("signalfd");
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!o->tftp_only)
+		log_warnx("DHCP is not built yet: serving TFTP only "
+			  "(pass --tftp-only to silence this)");
+	r = drop_root(o);
+	if (r == 0)
+		r = confine(o, site);
+	if (r != 0) {
+		ret = r;
+		goto out;
+	}
+	d.tftpd = tftpd_new(d.loop, lfd, rootfd, site->server.tftp_root, &site->tftp);
+	if (d.tftpd == NULL) {
+		log_warn("tftp");
+		goto out;
+	}
+	lfd = -1; /* the server owns it now */
+	/* The DHCP half plugs in here: its sockets (opened above, as root,
+	 * next to the TFTP one) and timers go on the same loop through
+	 * loop_io_add()/loop_timer_new(), and on_reload() hands it the new
+	 * site. */
+	r = loop_run(d.loop);
+	if (r < 0) {
+		log_errnum(r, "event loop");
+		goto out;
+	}
+	tftpd_get_stats(d.tftpd, &st);
+	log_info("tftp: %lu transfers done, %lu failed, %lu refused, %lu dropped, "
+		 "%llu bytes, %llu retransmits",
+		st.done, st.failed, st.refused, st.dropped, st.bytes, st.retransmits);
+	ret = 0;
+out:
+	tftpd_free(d.tftpd);
+	loop_free(d.loop);
+	if (lfd >= 0)
+		close(lfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	site_free(d.site);
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .path = SITE_DEFAULT_PATH };
+	struct site *site;
+	char *root, *cfg;
+	int ret;
+
+	log_setup("disklessd", LOG_DEST_STDERR);
+	if (parse_opts(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	log_set_verbosity(o.verbose);
+	site = load_site(o.path);
 	if (site == NULL)
 		return EXIT_USAGE;
-	if (!check) {
-		/* DHCP and TFTP land with their issues; until then only -n. */
-		log_warnx("serving is not built yet: run disklessd -n to check the config");
+	if (o.check) {
+		site_print_ini(site, stdout);
 		site_free(site);
-		return EXIT_USAGE;
+		return 0;
 	}
-	site_print_ini(site, stdout);
-	site_free(site);
-	return 0;
+	/* Absolute paths from here on: daemon() moves to "/", and SIGHUP
+	 * reads the config again from wherever we are then. */
+	cfg = realpath(o.path, NULL);
+	if (cfg == NULL) {
+		log_warn("%s", o.path);
+		site_free(site);
+		return EXIT_RUNTIME;
+	}
+	o.path = cfg;
+	if (o.tftp_root != NULL) {
+		root = realpath(o.tftp_root, NULL);
+		if (root == NULL) {
+			log_warn("--tftp-root %s (create it)", o.tftp_root);
+			site_free(site);
+			free(cfg);
+			return EXIT_USAGE;
+		}
+		free(site->server.tftp_root);
+		site->server.tftp_root = root;
+	}
+	ret = run(&o, site);
+	free(cfg);
+	return ret;
 }

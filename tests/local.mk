@@ -20,6 +20,10 @@ tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
 TAP_LDADD = tests/libtap.a lib/libcommon.a
 
 check_PROGRAMS += \
+	tests/unit/test-tftp-pkt \
+	tests/unit/test-bootcfg \
+	tests/unit/test-initramfs \
+	tests/unit/test-kmod-closure \
 	tests/unit/test-cmdline \
 	tests/unit/test-dhcp-pkt \
 	tests/unit/test-dhcp-reply \
@@ -33,6 +37,53 @@ check_PROGRAMS += \
 	tests/unit/test-json-out \
 	tests/unit/test-site-config
 tests_unit_test_cmdline_LDADD = $(TAP_LDADD)
+tests_unit_test_tftp_pkt_LDADD = $(TAP_LDADD)
+# builder/ parts tested on their own.
+BUILD_UNIT_SOURCES = builder/image.c builder/image.h builder/image-tar.c \
+	builder/manifest.c builder/manifest.h builder/overlay.c builder/overlay.h \
+	builder/fstab.c builder/fstab.h builder/oci.c builder/oci.h \
+	builder/oci-json.c builder/oci-json.h builder/extract.c builder/extract.h
+BUILD_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(MOUNT_CFLAGS)
+BUILD_UNIT_LDADD = $(TAP_LDADD) $(ARCHIVE_LIBS) $(MOUNT_LIBS)
+check_PROGRAMS += \
+	tests/unit/test-build-path \
+	tests/unit/test-build-template \
+	tests/unit/test-build-fstab \
+	tests/unit/test-build-json \
+	tests/unit/test-build-image
+tests_unit_test_build_path_SOURCES = tests/unit/test-build-path.c $(BUILD_UNIT_SOURCES)
+tests_unit_test_build_path_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_path_LDADD = $(BUILD_UNIT_LDADD)
+tests_unit_test_build_template_SOURCES = tests/unit/test-build-template.c $(BUILD_UNIT_SOURCES)
+tests_unit_test_build_template_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_template_LDADD = $(BUILD_UNIT_LDADD)
+tests_unit_test_build_fstab_SOURCES = tests/unit/test-build-fstab.c $(BUILD_UNIT_SOURCES)
+tests_unit_test_build_fstab_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_fstab_LDADD = $(BUILD_UNIT_LDADD)
+tests_unit_test_build_json_SOURCES = tests/unit/test-build-json.c $(BUILD_UNIT_SOURCES)
+tests_unit_test_build_json_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_json_LDADD = $(BUILD_UNIT_LDADD)
+tests_unit_test_build_image_SOURCES = tests/unit/test-build-image.c $(BUILD_UNIT_SOURCES)
+tests_unit_test_build_image_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_image_LDADD = $(BUILD_UNIT_LDADD)
+
+tests_unit_test_kmod_closure_SOURCES = tests/unit/test-kmod-closure.c \
+	builder/kmod-closure.c builder/kmod-closure.h
+tests_unit_test_kmod_closure_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+tests_unit_test_kmod_closure_CFLAGS = $(AM_CFLAGS) $(KMOD_CFLAGS) $(ARCHIVE_CFLAGS)
+tests_unit_test_kmod_closure_LDADD = $(TAP_LDADD) $(KMOD_LIBS) $(ARCHIVE_LIBS)
+tests_unit_test_initramfs_SOURCES = tests/unit/test-initramfs.c \
+	builder/initramfs.c builder/initramfs.h
+tests_unit_test_initramfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+tests_unit_test_initramfs_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
+tests_unit_test_initramfs_LDADD = $(TAP_LDADD) $(ARCHIVE_LIBS)
+tests_unit_test_bootcfg_SOURCES = tests/unit/test-bootcfg.c \
+	builder/bootcfg.c builder/bootcfg.h \
+	builder/export-exports.c builder/export-ganesha.c \
+	builder/export-dnsmasq.c builder/export-kea.c \
+	builder/check-parse.c builder/nfscheck.h
+tests_unit_test_bootcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+tests_unit_test_bootcfg_LDADD = $(TAP_LDADD) $(INIH_LIBS)
 # The DHCP server's pure core (server/), tested without sockets.
 DHCP_CORE_SRC = server/dhcp-reply.c server/dhcp-reply.h server/leases.c server/leases.h
 tests_unit_test_dhcp_pkt_SOURCES = tests/unit/test-dhcp-pkt.c tests/unit/dhcp-test.h
@@ -58,6 +109,16 @@ tests_unit_test_json_out_LDADD = $(TAP_LDADD)
 tests_unit_test_site_config_LDADD = $(TAP_LDADD) $(INIH_LIBS)
 
 TESTS += \
+	tests/unit/test-tftp-pkt \
+	tests/integration/t-tftp-clients.sh \
+	tests/integration/t-tftp-escape.sh \
+	tests/integration/t-tftp-privs.sh \
+	tests/integration/t-tftp-limits.sh \
+	tests/integration/t-tftp-storm.sh \
+	tests/integration/t-tftp-bigfile.sh \
+	tests/unit/test-bootcfg \
+	tests/unit/test-initramfs \
+	tests/unit/test-kmod-closure \
 	tests/unit/test-cmdline \
 	tests/unit/test-dhcp-pkt \
 	tests/unit/test-dhcp-reply \
@@ -75,6 +136,20 @@ TESTS += \
 	tests/cli/t-man-config.sh \
 	tests/cli/t-configure.sh \
 	tests/vm/t-init-dryrun.sh \
+	tests/cli/t-initrd.sh \
+	tests/cli/t-pxe.sh \
+	tests/cli/t-export.sh \
+	tests/integration/t-check.sh \
+	tests/unit/test-build-path \
+	tests/unit/test-build-template \
+	tests/unit/test-build-fstab \
+	tests/unit/test-build-json \
+	tests/unit/test-build-image \
+	tests/cli/t-build-oci.sh \
+	tests/cli/t-build-repro.sh \
+	tests/cli/t-build-hostile.sh \
+	tests/cli/t-build-roundtrip.sh \
+	tests/cli/t-build-debian.sh \
 	$(VM_TESTS)
 
 # QEMU boots (TCG, root): each skips unless DISKLESS_VM_TESTS=1, which
@@ -92,6 +167,7 @@ check-vm: all
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(VM_TESTS)" DISKLESS_VM_TESTS=1
 
 EXTRA_DIST += \
+	$(VM_TESTS) \
 	tests/vm/vm-lib.sh \
 	tests/vm/t-init-dryrun.sh \
 	tests/lib.sh \
@@ -99,6 +175,22 @@ EXTRA_DIST += \
 	tests/cli/t-config-check.sh \
 	tests/cli/t-man-config.sh \
 	tests/cli/t-configure.sh \
+	tests/cli/t-initrd.sh \
+	tests/cli/t-pxe.sh \
+	tests/cli/t-export.sh \
+	tests/integration/t-check.sh \
+	tests/cli/t-build-oci.sh \
+	tests/cli/t-build-repro.sh \
+	tests/cli/t-build-hostile.sh \
+	tests/cli/t-build-roundtrip.sh \
+	tests/cli/t-build-debian.sh \
+	tests/integration/t-tftp-clients.sh \
+	tests/integration/t-tftp-escape.sh \
+	tests/integration/t-tftp-privs.sh \
+	tests/integration/t-tftp-storm.sh \
+	tests/integration/t-tftp-limits.sh \
+	tests/integration/t-tftp-bigfile.sh \
+	tests/integration/tftp-lib.sh \
 	tests/data/config \
 	tests/data/golden \
 	tests/data/dhcp-reply \
@@ -110,6 +202,8 @@ PHONY_TARGETS += check-update
 check-update: all tests/unit/test-dhcp-reply
 	top_srcdir='$(abs_top_srcdir)' DISKLESS='$(abs_top_builddir)/builder/diskless' \
 		$(SHELL) $(srcdir)/tests/cli/t-config-check.sh --update
+	DISKLESS='$(abs_top_builddir)/builder/diskless' top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(srcdir)/tests/data/golden/generate.sh $(abs_top_srcdir)/tests/data/golden
 	DHCP_GOLDEN_UPDATE=1 top_srcdir='$(abs_top_srcdir)' tests/unit/test-dhcp-reply
 
 # libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS, with
@@ -121,7 +215,13 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz-modalias \
 	tests/fuzz/fuzz-init-dhcp \
 	tests/fuzz/fuzz-dhcp-pkt \
-	tests/fuzz/fuzz-lease-journal
+	tests/fuzz/fuzz-lease-journal \
+	tests/fuzz/fuzz-kmod-alias \
+	tests/fuzz/fuzz-check-parse \
+	tests/fuzz/fuzz-build-json \
+	tests/fuzz/fuzz-build-template \
+	tests/fuzz/fuzz-build-archive \
+	tests/fuzz/fuzz-tftp-pkt
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I. -I$(top_srcdir)/lib -I$(top_srcdir)/tests -I$(top_srcdir)/initrd \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBEXECDIR='"$(pkglibexecdir)"' \
@@ -143,6 +243,22 @@ tests/fuzz/fuzz-dhcp-pkt: tests/fuzz/fuzz-dhcp-pkt.c lib/dhcp-pkt.c server/dhcp-
 tests/fuzz/fuzz-lease-journal: tests/fuzz/fuzz-lease-journal.c server/leases.c \
 		lib/netaddr.c lib/log.c config.h
 	$(FUZZ_LINK) -I$(top_srcdir)/server
+tests/fuzz/fuzz-kmod-alias: tests/fuzz/fuzz-kmod-alias.c builder/kmod-closure.c lib/log.c \
+		config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder $(KMOD_CFLAGS) $(KMOD_LIBS)
+tests/fuzz/fuzz-check-parse: tests/fuzz/fuzz-check-parse.c builder/check-parse.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder
+tests/fuzz/fuzz-build-json: tests/fuzz/fuzz-build-json.c builder/oci-json.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder
+tests/fuzz/fuzz-build-template: tests/fuzz/fuzz-build-template.c builder/overlay.c \
+		builder/image.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS)
+tests/fuzz/fuzz-build-archive: tests/fuzz/fuzz-build-archive.c builder/image.c \
+		builder/image-tar.c builder/extract.c builder/oci.c builder/oci-json.c \
+		builder/manifest.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS)
+tests/fuzz/fuzz-tftp-pkt: tests/fuzz/fuzz-tftp-pkt.c lib/tftp-pkt.c config.h
+	$(FUZZ_LINK)
 EXTRA_DIST += $(FUZZ_TARGETS:=.c) tests/fuzz/corpus tests/fuzz/run.sh
 CLEANFILES += $(FUZZ_TARGETS)
 clean-local: clean-fuzz

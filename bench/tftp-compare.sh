@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tftp-compare.sh - disklessd's TFTP server against dnsmasq, tftpd-hpa and
+# atftpd in the SAME run, through the peers' interleaved benchmark
+# (tftp-bench.sh from the shared bench-peers; every transfer checked with cmp,
+# server CPU from a private cgroup). Loopback only (127.0.0.x). Needs root.
+#
+# Usage: bench/tftp-compare.sh [lockstep|window|storm|rollover|all] [RUNS]
+#   lockstep  8 MiB, blksize 512 1468 8192 65464, clients atftp curl busybox
+#             tftp-hpa, pinned to one CPU (-C 1) as in perf-anchors §1a
+#   window    8 MiB, blksize 1468, windowsize 1 8 16, atftp, pinned
+#   rollover  64 MiB at 512-byte blocks (the block number wraps twice)
+#   storm     64 clients x 16 MiB at once, curl blksize 1468, not pinned
+#
+# Environment: DISKLESSD (our binary, default ./server/disklessd),
+# BENCH_PEERS (folder of tftp-bench.sh, default /work/shared/bench-peers),
+# PEER_BIN (folder holding in.tftpd and atftpd; default: PATH). tftpd-hpa
+# and atftpd conflict as packages and start daemons, so take the binaries:
+#   apt-get download tftpd-hpa atftpd && dpkg -x tftpd-hpa_*.deb x &&
+#   dpkg -x atftpd_*.deb x && PEER_BIN=$PWD/x/usr/sbin
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # make bench runs $(SHELL)
+set -eu
+MODE=${1:-all} RUNS=${2:-5}
+HERE=$(cd "$(dirname "$0")" && pwd)
+D=${DISKLESSD:-${top_builddir:-$HERE/..}/server/disklessd}
+[ -d "$(dirname "$D")" ] && D=$(cd "$(dirname "$D")" && pwd)/$(basename "$D")
+BP=${BENCH_PEERS:-/work/shared/bench-peers}
+PB=${PEER_BIN:-}
+# Missing pieces skip the benchmark (exit 0): `make bench` runs them all.
+skip() { echo "tftp-compare: skipped: $*"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "needs root (cgroup CPU accounting, port 69 for the peers)"
+[ -x "$BP/tftp-bench.sh" ] || skip "no $BP/tftp-bench.sh (set BENCH_PEERS)"
+[ -x "$D" ] || skip "no $D (build it, or set DISKLESSD)"
+INTFTPD=${PB:+$PB/}in.tftpd ATFTPD=${PB:+$PB/}atftpd
+for c in dnsmasq "$INTFTPD" "$ATFTPD" atftp curl busybox tftp; do
+	command -v "$c" >/dev/null || skip "$c not found (see PEER_BIN above)"
+done
+
+CONF=$(mktemp -d "${TMPDIR:-/tmp}/tftp-compare.XXXXXX")
+trap 'rm -rf "$CONF"' EXIT
+chmod 755 "$CONF"
+# The site needs an address and a root; --listen and --tftp-root override
+# both. The limits are opened wide: every bench client comes from 127.0.0.1.
+mkdir "$CONF/root"
+cat > "$CONF/diskless.conf" <<CONFEOF
+[server]
+address = 192.0.2.1
+mode = proxy
+tftp-root = $CONF/root
+
+[tftp]
+max-transfers = 1024
+client-rate = 100000
+CONFEOF
+
+S_MINE="disklessd=$D -d -c $CONF/diskless.conf --tftp-only -u nobody --listen {ADDR}:{PORT} --tftp-root {ROOT}"
+S_DNSMASQ='dnsmasq=dnsmasq -k -C /dev/null --port=0 --enable-tftp --tftp-root={ROOT} --listen-address={ADDR} --bind-interfaces --quiet-tftp --pid-file= --log-facility=/dev/null --tftp-max=1024'
+S_HPA="tftpd-hpa=$INTFTPD -L -a {ADDR}:{PORT} -s {ROOT}"
+S_ATFTPD="atftpd=$ATFTPD --daemon --no-fork --port {PORT} --bind-address {ADDR} --logfile /dev/null --maxthread 1024 {ROOT}"
+C_ATFTP='atftp=atftp --option "blksize {BS}" --option "windowsize {WS}" -g -r {FILE} -l {OUT} {ADDR} {PORT}'
+C_CURL='curl=curl -sS -o {OUT} --tftp-blksize {BS} tftp://{ADDR}:{PORT}/{FILE}'
+C_BB='busybox=busybox tftp -b {BS} -g -r {FILE} -l {OUT} {ADDR} {PORT}'
+C_HPA='tftp-hpa=tftp -m binary {ADDR} {PORT} -c get {FILE} {OUT}'
+B=("$BP/tftp-bench.sh" -s "$S_MINE" -s "$S_DNSMASQ" -s "$S_HPA" -s "$S_ATFTPD" -n "$RUNS")
+
+run() { echo "## $*"; "${B[@]}" "$@"; }
+case $MODE in
+lockstep|all)
+	run -C 1 -f 8 -b "512 1468 8192 65464" -c "$C_ATFTP" -c "$C_CURL" -c "$C_BB" -c "$C_HPA" ;;&
+window|all)
+	run -C 1 -f 8 -b 1468 -w "1 8 16" -c "$C_ATFTP" ;;&
+rollover|all)
+	run -C 1 -f 64 -b 512 -c "$C_HPA" -c "$C_CURL" ;;&
+storm|all)
+	run -f 16 -b 1468 -j 64 -c "$C_CURL" ;;
+lockstep|window|rollover) ;;
+*) sed -n '2,20p' "$0"; exit 2 ;;
+esac

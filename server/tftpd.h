@@ -1,0 +1,47 @@
+/*
+ * tftpd.h: disklessd's read-only TFTP server (RFC 1350, 2347, 2348, 2349,
+ * 7440), many transfers in one process on the shared event loop.
+ *
+ * Each transfer gets its own connected UDP socket (its TID, RFC 1350 §4) so
+ * the kernel filters strangers and routes replies; retransmission is driven
+ * by a per-transfer timer only, never by duplicate ACKs (no Sorcerer's
+ * Apprentice). Blocks are counted in 64 bits and go out as their low 16
+ * bits, so the block number wraps 65535 -> 0 and files of any size work.
+ */
+#ifndef DISKLESS_TFTPD_H
+#define DISKLESS_TFTPD_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "site.h"
+
+struct tftpd;
+
+/* Counters since start, for the exit log and tests. */
+struct tftpd_stats {
+	unsigned long done, failed, refused, dropped;
+	unsigned long long bytes, retransmits;
+};
+
+/*
+ * listen_fd: a bound UDP socket with IP_PKTINFO enabled (ownership passes
+ * to the server). rootfd: O_PATH descriptor of the TFTP root (not owned).
+ * root: the root's path as configured, for stripping from full-path requests.
+ * Returns NULL with errno set.
+ */
+struct tftpd *tftpd_new(struct loop *loop, int listen_fd, int rootfd, const char *root,
+	const struct site_tftp *limits);
+/* Applies new limits to new requests; running transfers keep theirs. */
+void tftpd_set_limits(struct tftpd *srv, const struct site_tftp *limits);
+/* Ends every transfer (logged as failed: "server shutting down"). NULL ok. */
+void tftpd_free(struct tftpd *srv);
+unsigned tftpd_active(const struct tftpd *srv);
+void tftpd_get_stats(const struct tftpd *srv, struct tftpd_stats *out);
+
+/* Opens the listening socket: UDP bound to addr:port, IP_PKTINFO on, and
+ * SO_BINDTODEVICE to ifname when not empty. Returns the fd or -errno. */
+int tftpd_listen(struct in_addr addr, uint16_t port, const char *ifname);
+
+#endif

@@ -1,0 +1,157 @@
+#!/bin/sh
+# t-export.sh: `diskless export`: each format against tests/data/golden
+# (regenerate: make update-golden), then checked by the program that reads
+# it: `kea-dhcp4 -t` accepts the Kea file; `dnsmasq --test` accepts both
+# dnsmasq files; dnsmasq started with the full-mode file in a network
+# namespace answers a DHCP client (busybox udhcpc) with the reserved address
+# and the boot file of its architecture (0 BIOS, 7 and 9 x64 UEFI, iPXE).
+# The Ganesha file is served by a real Ganesha in tests/integration/t-check.sh.
+#
+# kea-dhcp4 is not installed by the test deps (its package starts a daemon):
+# set KEA_DHCP4 to a kea-dhcp4 binary, e.g. from
+#   apt-get download kea-dhcp4-server && dpkg -x kea-dhcp4-server_*.deb kea
+. "$top_srcdir/tests/lib.sh"
+
+[ -x "$DISKLESS" ] || skip_all "no diskless program at $DISKLESS"
+W=$TEST_TMP
+chmod 755 "$W"
+GOLDEN=$top_srcdir/tests/data/golden
+
+skip() { # skip N REASON
+	i=0
+	while [ $i -lt "$1" ]; do
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n # SKIP $2"
+		i=$((i + 1))
+	done
+}
+
+# Golden: generate.sh writes every format for the example site.
+DISKLESS=$DISKLESS top_srcdir=$top_srcdir sh "$GOLDEN/generate.sh" "$W/gen" >"$W/gen.log" 2>&1
+is "generate the example site's configs" "$?" 0
+for f in exports ganesha dnsmasq dnsmasq-proxy kea; do
+	ok "golden export/$f" cmp "$GOLDEN/export/$f" "$W/gen/export/$f"
+	cmp -s "$GOLDEN/export/$f" "$W/gen/export/$f" ||
+		diag "$(diff -u "$GOLDEN/export/$f" "$W/gen/export/$f" | head -20)"
+done
+
+is_exit 2 "unknown format: usage error" "$DISKLESS" -c "$top_srcdir/doc/example-site/diskless.conf" \
+	export --format bind
+is_exit 2 "no format: usage error" "$DISKLESS" -c "$top_srcdir/doc/example-site/diskless.conf" export
+
+# A small site for the engines; the interface is one that exists here
+# (kea -t checks it), the namespace test rewrites it.
+NET=10.79.$(($$ % 250 + 1))
+mkdir -p "$W/tftp"
+cat >"$W/site.conf" <<EOF
+[server]
+interface = lo
+address = $NET.1
+mode = full
+tftp-root = $W/tftp
+[dhcp]
+range = $NET.100 $NET.199
+netmask = 255.255.255.0
+router = $NET.1
+dns = $NET.1
+domain = lab.test
+lease-time = infinite
+[image lab]
+root = /srv/diskless/images/lab
+[host pc01]
+mac = 02:00:00:79:00:01
+address = $NET.11
+image = lab
+EOF
+is_exit 0 "export --format kea" sh -c "'$DISKLESS' -c '$W/site.conf' export --format kea >'$W/kea.json'"
+KEA=${KEA_DHCP4:-$(command -v kea-dhcp4 2>/dev/null)}
+# scripts/install-deps unpacks it there (its package would start a daemon).
+[ -n "$KEA" ] || KEA=/var/cache/diskless-test/kea/usr/sbin/kea-dhcp4
+if [ -n "$KEA" ] && [ -x "$KEA" ]; then
+	mkdir -p "$W/kea-run"
+	KEA_PIDFILE_DIR=$W/kea-run KEA_LOCKFILE_DIR=$W/kea-run KEA_LOGGER_DESTINATION=stderr \
+		timeout 30 "$KEA" -t "$W/kea.json" >"$W/kea.log" 2>&1
+	rc=$?
+	is "kea-dhcp4 -t accepts the Kea config" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(tail -5 "$W/kea.log")"
+else
+	skip 1 "no kea-dhcp4 (set KEA_DHCP4)"
+fi
+
+if command -v dnsmasq >/dev/null 2>&1; then
+	"$DISKLESS" -c "$W/site.conf" export --format dnsmasq >"$W/dnsmasq.conf"
+	ok "dnsmasq --test accepts the full-mode config" timeout 10 dnsmasq --test -C "$W/dnsmasq.conf"
+	sed -e 's/^mode = full/mode = proxy/' -e '/^range = /d' "$W/site.conf" >"$W/proxy.conf"
+	"$DISKLESS" -c "$W/proxy.conf" export --format dnsmasq >"$W/dnsmasq-proxy.conf"
+	ok "dnsmasq --test accepts the proxy-mode config" timeout 10 dnsmasq --test \
+		-C "$W/dnsmasq-proxy.conf"
+else
+	skip 2 "no dnsmasq (dnsmasq-base)"
+fi
+
+# dnsmasq in a namespace, answering udhcpc in another one over a veth.
+dhcp_plan=9
+if [ "$(id -u)" != 0 ]; then
+	skip $dhcp_plan "needs root (network namespaces)"
+elif ! command -v dnsmasq >/dev/null 2>&1 || ! command -v busybox >/dev/null 2>&1 ||
+	! command -v ip >/dev/null 2>&1; then
+	skip $dhcp_plan "needs dnsmasq, busybox and ip"
+else
+	SNS=dlexs-$$
+	CNS=dlexc-$$
+	ip netns add "$SNS"
+	at_exit "ip netns del $SNS"
+	ip netns add "$CNS"
+	at_exit "ip netns del $CNS"
+	ip -n "$SNS" link add name dls$$ type veth peer name dlc$$
+	ip -n "$SNS" link set dlc$$ netns "$CNS"
+	ip -n "$SNS" addr add "$NET.1/24" dev dls$$
+	ip -n "$SNS" link set dls$$ up
+	ip -n "$CNS" link set dlc$$ address 02:00:00:79:00:01
+	ip -n "$CNS" link set dlc$$ up
+	sed "s/^interface = lo/interface = dls$$/" "$W/site.conf" >"$W/ns.conf"
+	"$DISKLESS" -c "$W/ns.conf" export --format dnsmasq >"$W/ns-dnsmasq.conf"
+	timeout 120 ip netns exec "$SNS" dnsmasq --keep-in-foreground --conf-file="$W/ns-dnsmasq.conf" \
+		--dhcp-leasefile="$W/leases" --pid-file="$W/dnsmasq.pid" --log-dhcp \
+		--log-facility="$W/dnsmasq.log" --user=root >"$W/dnsmasq.out" 2>&1 &
+	dnsmasq_job=$!
+	at_exit "kill $dnsmasq_job"
+	i=0
+	while [ $i -lt 50 ] && ! ip netns exec "$SNS" ss -lun 2>/dev/null | grep -q ':67 '; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat >"$W/udhcpc.sh" <<EOF
+#!/bin/sh
+[ "\$1" = bound ] || exit 0
+printf 'ip=%s\nsiaddr=%s\nboot_file=%s\n' "\$ip" "\$siaddr" "\$boot_file" >"$W/lease"
+EOF
+	chmod +x "$W/udhcpc.sh"
+	# ask NAME UDHCPC-ARGS...: one DHCP exchange; $LEASE holds what came back.
+	ask() {
+		rm -f "$W/lease"
+		timeout 20 ip netns exec "$CNS" busybox udhcpc -i dlc$$ -f -q -n -t 4 -T 1 \
+			-s "$W/udhcpc.sh" "$@" >"$W/udhcpc.log" 2>&1
+		LEASE=$(cat "$W/lease" 2>/dev/null)
+	}
+	ask -x 0x5d:0000
+	like "BIOS client (arch 0): reserved address" "$LEASE" "^ip=$NET.11$"
+	like "BIOS client: next-server" "$LEASE" "^siaddr=$NET.1$"
+	like "BIOS client: pxelinux.0" "$LEASE" "^boot_file=pxelinux.0$"
+	ask -x 0x5d:0007
+	like "UEFI x64 client (arch 7): grubnetx64.efi" "$LEASE" "^boot_file=grubnetx64.efi$"
+	ask -x 0x5d:0009
+	like "UEFI client sending arch 9: grubnetx64.efi" "$LEASE" "^boot_file=grubnetx64.efi$"
+	ask -x 0x5d:0000 -x 0x4d:69505845
+	like "iPXE (user class iPXE): the script, not a loader again" "$LEASE" "^boot_file=boot.ipxe$"
+	like "iPXE: reserved address still" "$LEASE" "^ip=$NET.11$"
+	ip -n "$CNS" link set dlc$$ address 02:00:00:79:00:99
+	ask -x 0x5d:0000
+	like "unknown machine: an address from the range" "$LEASE" "^ip=$NET.1[0-9][0-9]$"
+	like "unknown machine: pxelinux.0 (its menu)" "$LEASE" "^boot_file=pxelinux.0$"
+	[ -n "$LEASE" ] || diag "$(tail -5 "$W/dnsmasq.log" 2>/dev/null; cat "$W/dnsmasq.out" "$W/udhcpc.log")"
+	kill "$dnsmasq_job" 2>/dev/null
+	wait "$dnsmasq_job" 2>/dev/null
+fi
+
+done_testing

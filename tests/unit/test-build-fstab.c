@@ -1,0 +1,68 @@
+/*
+ * test-build-fstab.c: the image's fstab, rendered and read back with
+ * libmount; fields that would break the fstab syntax are refused.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fstab.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	static const struct {
+		struct fstab_spec spec;
+		int want;
+		const char *line;
+	} cases[] = {
+	        {{"10.0.0.1", "/srv/diskless/images/lab", "vers=3,proto=tcp,nolock",
+	                 true},
+	                0,
+	                "10.0.0.1:/srv/diskless/images/lab / nfs "
+	                "ro,vers=3,proto=tcp,nolock 0 0\n"},
+	        {{"10.0.0.1", "/srv/x", "", true}, 0, "10.0.0.1:/srv/x / nfs ro 0 0\n"},
+	        {{"10.0.0.1", "/srv/x", NULL, true}, 0, "10.0.0.1:/srv/x / nfs ro 0 0\n"},
+	        {{"10.0.0.1", "/srv/x", "vers=4.2", false}, 0, "tmpfs /tmp tmpfs"},
+	        {{"10.0.0.1", "/srv/with space", "vers=3", true}, -EINVAL, NULL},
+	        {{"10.0.0.1", "relative", "vers=3", true}, -EINVAL, NULL},
+	        {{"10.0.0.1", "/srv/x", "vers=3 0 0\nevil / ext4 rw", true}, -EINVAL,
+	                NULL},
+	        {{"10.0.0.1", "/srv/#x", "vers=3", true}, -EINVAL, NULL},
+	        {{"10.0.0.1", "/srv/x", "a\\040b", true}, -EINVAL, NULL},
+	        {{"10.0.0.1", "", "vers=3", true}, -EINVAL, NULL},
+	};
+	char err[512];
+	char *text;
+	size_t i;
+	int r;
+
+	tap_plan((int)(sizeof(cases) / sizeof(cases[0])) * 2 + 2);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		text = NULL;
+		r = fstab_render(&cases[i].spec, &text);
+		tap_is_int(r, cases[i].want, "case %zu renders as expected", i);
+		if (r == 0) {
+			r = fstab_validate(text, &cases[i].spec, err, sizeof(err));
+			tap_ok(r == 0 && strstr(text, cases[i].line) != NULL,
+			        "case %zu: libmount reads it back (%s)", i,
+			        r ? err : "ok");
+			if (!cases[i].spec.root_line)
+				tap_diag("no root line: %s",
+				        strstr(text, " / ") ? "BAD" : "ok");
+		} else {
+			tap_ok(text == NULL, "case %zu: nothing rendered", i);
+		}
+		free(text);
+	}
+	/* validate() catches a file that says something else */
+	r = fstab_validate("10.0.0.1:/srv/x / nfs ro,vers=4.2 0 0\n", &cases[1].spec, err,
+	        sizeof(err));
+	tap_is_int(r, -EINVAL, "a different root line is caught: %s", err);
+	r = fstab_validate("", &cases[1].spec, err, sizeof(err));
+	tap_is_int(r, -EINVAL, "an empty fstab is caught: %s", err);
+	return tap_done();
+}

@@ -63,8 +63,13 @@ void
 dhcp_reply_cfg_defaults(struct dhcp_reply_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	/* The names `diskless pxe` writes (builder/bootcfg.h): pxelinux for
+	 * BIOS, GRUB's netboot image for UEFI x64, and for iPXE its dispatcher
+	 * script, which chains ipxe/01-<mac>.ipxe or shows the default menu. */
 	cfg->boot_file[DHCP_BOOT_BIOS] = "pxelinux.0";
-	cfg->boot_file[DHCP_BOOT_EFI_X64] = "syslinux.efi";
+	cfg->boot_file[DHCP_BOOT_EFI_X64] = "grubnetx64.efi";
+	cfg->ipxe_script = "boot.ipxe";
+	cfg->ipxe_script_unknown = "boot.ipxe";
 	cfg->ipxe_no_pxedhcp = true;
 	cfg->proxy = DHCP_PROXY_BINL;
 	cfg->menu_text = "diskless";

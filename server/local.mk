@@ -5,7 +5,10 @@ server_disklessd_SOURCES = \
 	server/loop.c server/loop.h \
 	server/tftpd.c server/tftpd.h \
 	server/tftp-file.c server/tftp-file.h \
-	server/sandbox.c server/sandbox.h
+	server/sandbox.c server/sandbox.h \
+	server/dhcpd.c server/dhcpd.h \
+	server/dhcp-reply.c server/dhcp-reply.h \
+	server/leases.c server/leases.h
 # (no new library: seccomp is a hand-written BPF program, Landlock and
 #  openat2 are raw syscalls with the kernel's UAPI headers)
 server_disklessd_LDADD = lib/libcommon.a $(INIH_LIBS)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcpd.h"
 #include "log.h"
 #include "loop.h"
 #include "netaddr.h"
@@ -33,6 +34,7 @@ enum {
 	OPT_TFTP_ONLY = 256,
 	OPT_LISTEN,
 	OPT_TFTP_ROOT,
+	OPT_DHCP_LISTEN,
 };
 
 struct opts {
@@ -42,6 +44,7 @@ struct opts {
 	const char *listen;
 	struct in_addr listen_addr; /* parsed --listen */
 	uint16_t listen_port;
+	struct dhcpd_opts dhcp; /* parsed --dhcp-listen */
 	int check, debug, verbose, tftp_only;
 };
 
@@ -50,6 +53,7 @@ struct daemon_ctx {
 	struct loop *loop;
 	struct site *site;
 	struct tftpd *tftpd;
+	struct dhcpd *dhcpd;
 	const struct opts *o;
 };
 
@@ -58,6 +62,7 @@ usage(FILE *out)
 {
 	fprintf(out, "Usage: disklessd [-dnv] [-c FILE] [-u USER] [--tftp-only]\n"
 		     "                 [--listen ADDR[:PORT]] [--tftp-root DIR]\n"
+		     "                 [--dhcp-listen ADDR[:PORT]]\n"
 		     "\n"
 		     "DHCP, proxyDHCP and TFTP for diskless machines.\n"
 		     "\n"
@@ -71,6 +76,9 @@ usage(FILE *out)
 		     "      --listen ADDR[:PORT]  TFTP on ADDR:PORT instead of the\n"
 		     "                        config's [server] address, port %d\n"
 		     "      --tftp-root DIR   serve DIR instead of [server] tftp-root\n"
+		     "      --dhcp-listen ADDR[:PORT]  DHCP on ADDR:PORT instead of\n"
+		     "                        0.0.0.0:67 (tests: an address-bound\n"
+		     "                        socket misses broadcast requests)\n"
 		     "  -v, --verbose         log more (twice: debug)\n"
 		     "  -h, --help            show this help\n"
 		     "  -V, --version         show the version\n"
@@ -107,11 +115,11 @@ load_site(const char *path)
 
 /* "ADDR[:PORT]". Returns 0 or -EINVAL. */
 static int
-parse_listen(const char *s, struct in_addr *addr, uint16_t *port)
+parse_listen(const char *s, struct in_addr *addr, uint16_t *port, uint16_t defport)
 {
 	char buf[32];
 	const char *colon = strchr(s, ':');
-	unsigned long p = TFTP_PORT;
+	unsigned long p = defport;
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
 
 	if (n >= sizeof(buf))
@@ -140,6 +148,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "tftp-only", no_argument, NULL, OPT_TFTP_ONLY },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "tftp-root", required_argument, NULL, OPT_TFTP_ROOT },
+		{ "dhcp-listen", required_argument, NULL, OPT_DHCP_LISTEN },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -172,7 +181,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_LISTEN:
 			o->listen = optarg;
-			if (parse_listen(optarg, &o->listen_addr, &o->listen_port) < 0) {
+			if (parse_listen(optarg, &o->listen_addr, &o->listen_port,
+				    TFTP_PORT) < 0) {
 				log_warnx("--listen %s: not ADDR or ADDR:PORT "
 					  "(e.g. 127.0.0.1:6969)", optarg);
 				return -EINVAL;
@@ -180,6 +190,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_TFTP_ROOT:
 			o->tftp_root = optarg;
+			break;
+		case OPT_DHCP_LISTEN:
+			/* no port: 67, the DHCP server port */
+			if (parse_listen(optarg, &o->dhcp.listen_addr, &o->dhcp.port,
+				    0) < 0) {
+				log_warnx("--dhcp-listen %s: not ADDR or ADDR:PORT "
+					  "(e.g. 127.0.0.1:6767)", optarg);
+				return -EINVAL;
+			}
 			break;
 		default:
 			usage(stderr);
@@ -231,7 +250,9 @@ on_reload(int signo, void *arg)
 		log_warnx("%s: listening address or interface changed: restart "
 			  "disklessd to use it", d->o->path);
 	tftpd_set_limits(d->tftpd, &site->tftp);
-	/* The DHCP half takes the new site here once it exists. */
+	/* the DHCP half answers from the new site before the old one goes */
+	if (d->dhcpd != NULL)
+		dhcpd_reload(d->dhcpd, site);
 	site_free(d->site);
 	d->site = site;
 	log_info("%s: reloaded (%u transfers running, untouched)", d->o->path,
@@ -240,9 +261,12 @@ on_reload(int signo, void *arg)
 
 /* ---- privileges ---------------------------------------------------------- */
 
-/* Drops root for the service user. Returns 0 or an exit code. */
+/* Drops root for the service user, first giving it state_dir (when not
+ * NULL): the lease journal is compacted there by write-temp-and-rename,
+ * which needs the directory writable after the drop. Returns 0 or an exit
+ * code. */
 static int
-drop_root(const struct opts *o)
+drop_root(const struct opts *o, const char *state_dir)
 {
 	const char *name = o->user ? o->user : DEFAULT_USER;
 	uid_t uid;
@@ -269,6 +293,11 @@ drop_root(const struct opts *o)
 		log_warnx("user '%s' is root (pass -u with an unprivileged user)", name);
 		return EXIT_USAGE;
 	}
+	if (state_dir != NULL && chown(state_dir, uid, gid) < 0) {
+		log_warn("%s: cannot give it to user '%s' (lease compaction will "
+			 "fail until it is writable by that user)",
+			state_dir, name);
+	}
 	r = sandbox_drop_user(uid, gid);
 	if (r < 0) {
 		log_errnum(r, "cannot switch to user '%s'", name);
@@ -279,7 +308,7 @@ drop_root(const struct opts *o)
 
 /* Confines the process. Returns 0 or an exit code. */
 static int
-confine(const struct opts *o, const struct site *site)
+confine(const struct opts *o, const struct site *site, const char *state_dir)
 {
 	char cfg[4096];
 	const char *paths[3];
@@ -298,7 +327,7 @@ confine(const struct opts *o, const struct site *site)
 	paths[0] = site->server.tftp_root;
 	paths[1] = dirname(cfg);
 	paths[2] = site->server.hosts_dir;
-	r = sandbox_landlock(paths, 3);
+	r = sandbox_landlock(paths, 3, state_dir);
 	if (r < 0)
 		log_errnum(r, "landlock (continuing without it)");
 	else if (r == 0)
@@ -360,6 +389,12 @@ run(const struct opts *o, struct site *site)
 		ret = -lfd;
 		goto out;
 	}
+	/* as root and still on the terminal: port 67 and the lease journal */
+	if (!o->tftp_only) {
+		d.dhcpd = dhcpd_new(site, &o->dhcp);
+		if (d.dhcpd == NULL)
+			goto out;
+	}
 	/* Errors up to here went to the terminal; from now on, syslog. Fork
 	 * before the loop exists: a signalfd watched by epoll stays tied to
 	 * the process that registered it, so one made before daemon() would
@@ -383,12 +418,16 @@ run(const struct opts *o, struct site *site)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (!o->tftp_only)
-		log_warnx("DHCP is not built yet: serving TFTP only "
-			  "(pass --tftp-only to silence this)");
-	r = drop_root(o);
+	if (d.dhcpd != NULL) {
+		r = dhcpd_start(d.dhcpd, d.loop);
+		if (r < 0) {
+			log_errnum(r, "dhcp: event loop");
+			goto out;
+		}
+	}
+	r = drop_root(o, d.dhcpd != NULL ? site->server.state_dir : NULL);
 	if (r == 0)
-		r = confine(o, site);
+		r = confine(o, site, d.dhcpd != NULL ? site->server.state_dir : NULL);
 	if (r != 0) {
 		ret = r;
 		goto out;
@@ -412,8 +451,18 @@ run(const struct opts *o, struct site *site)
 	log_info("tftp: %lu transfers done, %lu failed, %lu refused, %lu dropped, "
 		 "%llu bytes, %llu retransmits",
 		st.done, st.failed, st.refused, st.dropped, st.bytes, st.retransmits);
+	if (d.dhcpd != NULL) {
+		struct dhcpd_stats ds;
+
+		dhcpd_get_stats(d.dhcpd, &ds);
+		log_info("dhcp: %lu requests, %lu replies, %lu ignored, %lu malformed, "
+			 "%lu held for the journal, %lu dropped",
+			ds.received, ds.replied, ds.ignored, ds.malformed, ds.held,
+			ds.dropped);
+	}
 	ret = 0;
 out:
+	dhcpd_free(d.dhcpd);
 	tftpd_free(d.tftpd);
 	loop_free(d.loop);
 	if (lfd >= 0)

@@ -107,8 +107,25 @@ struct ll_attr {
 	uint64_t scoped;             /* ABI 6 */
 };
 
+/* Adds a path-beneath rule; 0 or -errno. */
+static int
+landlock_allow(int rfd, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr pb = { 0 };
+	int r = 0;
+
+	pb.allowed_access = access;
+	pb.parent_fd = open(path, O_PATH | O_CLOEXEC | O_DIRECTORY);
+	if (pb.parent_fd < 0)
+		return -errno;
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		r = -errno;
+	close(pb.parent_fd);
+	return r;
+}
+
 int
-sandbox_landlock(const char *const *paths, size_t n)
+sandbox_landlock(const char *const *paths, size_t n, const char *writable)
 {
 	struct ll_attr attr = { 0 };
 	struct landlock_path_beneath_attr pb = { 0 };
@@ -144,15 +161,18 @@ sandbox_landlock(const char *const *paths, size_t n)
 	for (i = 0; i < n; i++) {
 		if (paths[i] == NULL)
 			continue;
-		pb.parent_fd = open(paths[i], O_PATH | O_CLOEXEC | O_DIRECTORY);
-		if (pb.parent_fd < 0) {
-			r = -errno;
+		r = landlock_allow(rfd, paths[i], pb.allowed_access);
+		if (r < 0)
 			goto out;
-		}
-		if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb,
-			    0) < 0)
-			r = -errno;
-		close(pb.parent_fd);
+	}
+	if (writable != NULL) {
+		/* Same-folder rename needs MAKE_REG and REMOVE_FILE, not REFER. */
+		uint64_t rw = pb.allowed_access | LANDLOCK_ACCESS_FS_WRITE_FILE |
+			LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE;
+
+		if (abi >= 3)
+			rw |= LANDLOCK_ACCESS_FS_TRUNCATE;
+		r = landlock_allow(rfd, writable, rw);
 		if (r < 0)
 			goto out;
 	}
@@ -272,6 +292,20 @@ sandbox_seccomp(void)
 		ALLOW(fcntl),
 		ALLOW(futex),
 		ALLOW(getrandom),
+		/* the DHCP lease journal: group commit and compaction */
+		ALLOW(fdatasync),
+		ALLOW(fsync),
+#ifdef __NR_rename
+		ALLOW(rename),
+#endif
+		ALLOW(renameat),
+#ifdef __NR_renameat2
+		ALLOW(renameat2),
+#endif
+#ifdef __NR_unlink
+		ALLOW(unlink),
+#endif
+		ALLOW(unlinkat),
 		BPF_STMT(BPF_RET | BPF_K, DENY),
 	};
 	struct sock_fprog prog = {

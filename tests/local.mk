@@ -116,6 +116,7 @@ TESTS += \
 	tests/integration/t-tftp-limits.sh \
 	tests/integration/t-tftp-storm.sh \
 	tests/integration/t-tftp-bigfile.sh \
+	tests/integration/t-dhcp-clients.sh \
 	tests/unit/test-bootcfg \
 	tests/unit/test-initramfs \
 	tests/unit/test-kmod-closure \
@@ -155,6 +156,7 @@ TESTS += \
 # QEMU boots (TCG, root): each skips unless DISKLESS_VM_TESTS=1, which
 # scripts/test sets in its first pass only.
 VM_TESTS = \
+	tests/vm/t-pxe-boot.sh \
 	tests/vm/t-init-nfs3-e1000.sh \
 	tests/vm/t-init-nfs4-virtio.sh \
 	tests/vm/t-init-dhcp.sh \
@@ -168,6 +170,7 @@ check-vm: all
 
 EXTRA_DIST += \
 	$(VM_TESTS) \
+	tests/vm/pxe-vmboot.sh \
 	tests/vm/vm-lib.sh \
 	tests/vm/t-init-dryrun.sh \
 	tests/lib.sh \
@@ -190,6 +193,7 @@ EXTRA_DIST += \
 	tests/integration/t-tftp-storm.sh \
 	tests/integration/t-tftp-limits.sh \
 	tests/integration/t-tftp-bigfile.sh \
+	tests/integration/t-dhcp-clients.sh \
 	tests/integration/tftp-lib.sh \
 	tests/data/config \
 	tests/data/golden \

@@ -33,7 +33,8 @@ tftp_setup() {
 tftp_start() {
 	_listen=$1; _ns=${2:-}; shift; [ $# -gt 0 ] && shift
 	_port=${_listen##*:}
-	set -- timeout "${TFTP_TIMEOUT:-600}" "$DISKLESSD" -d -v -c "$CONF" --tftp-only \
+	set -- env ASAN_OPTIONS="$DAEMON_ASAN_OPTIONS" \
+		timeout "${TFTP_TIMEOUT:-600}" "$DISKLESSD" -d -v -c "$CONF" --tftp-only \
 		--listen "$_listen" "$@"
 	[ -n "$_ns" ] && set -- ip netns exec "$_ns" "$@"
 	"$@" 2>"$DLOG" &

@@ -84,7 +84,16 @@ site_init(enum site_mode mode)
 
 /* ---- the request of a case ---- */
 
-enum cfgsel { CFG_DEFAULT, CFG_ALL, CFG_BYPASS, CFG_MENU, CFG_IGNORE, CFG_IPXE_LOADERS };
+enum cfgsel {
+	CFG_DEFAULT,
+	CFG_ALL,
+	CFG_BYPASS,
+	CFG_MENU,
+	CFG_IGNORE,
+	CFG_IPXE_LOADERS,
+	CFG_NO_SCRIPT,
+	CFG__COUNT,
+};
 
 struct req {
 	uint8_t type;
@@ -272,12 +281,12 @@ golden(const char *name, const char *text)
 
 /* ---- the cases ---- */
 
-static struct dhcp_reply_cfg cfgs[6];
+static struct dhcp_reply_cfg cfgs[CFG__COUNT];
 
 static void
 cfgs_init(void)
 {
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < CFG__COUNT; i++)
 		dhcp_reply_cfg_defaults(&cfgs[i]);
 	cfgs[CFG_ALL].boot_file[DHCP_BOOT_EFI_IA32] = "ia32/syslinux.efi";
 	cfgs[CFG_ALL].boot_file[DHCP_BOOT_EFI_ARM32] = "arm/grubarm.efi";
@@ -290,6 +299,11 @@ cfgs_init(void)
 	cfgs[CFG_IGNORE].ignore_unknown = true;
 	cfgs[CFG_IPXE_LOADERS].loaders_are_ipxe = true;
 	cfgs[CFG_IPXE_LOADERS].boot_file[DHCP_BOOT_BIOS] = "undionly.kpxe";
+	/* iPXE with no script to hand it: the loop cases. */
+	cfgs[CFG_IPXE_LOADERS].ipxe_script = NULL;
+	cfgs[CFG_IPXE_LOADERS].ipxe_script_unknown = NULL;
+	cfgs[CFG_NO_SCRIPT].ipxe_script = NULL;
+	cfgs[CFG_NO_SCRIPT].ipxe_script_unknown = NULL;
 }
 
 #define PXE0 "PXEClient:Arch:00000:UNDI:002001"
@@ -321,10 +335,10 @@ static const struct tcase cases[] = {
 			"+opt 51 ff ff ff ff", "-opt 60" } },
 	{ "full-efi7-static", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, 7, PXE7, .bcast = true }, DHCPOFFER,
-		"255.255.255.255:68", { "+file=\"syslinux.efi\"", "+kind=efi-x64" } },
+		"255.255.255.255:68", { "+file=\"grubnetx64.efi\"", "+kind=efi-x64" } },
 	{ "full-efi9-static", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, 9, PXE9, .bcast = true }, DHCPOFFER,
-		"255.255.255.255:68", { "+file=\"syslinux.efi\"", "+kind=efi-x64" } },
+		"255.255.255.255:68", { "+file=\"grubnetx64.efi\"", "+kind=efi-x64" } },
 	{ "full-efi-ia32-unconfigured", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, 6, PXE6, .bcast = true }, DHCPOFFER,
 		"255.255.255.255:68", { "+file=\"\"", "+yiaddr=10.0.0.11",
@@ -345,7 +359,7 @@ static const struct tcase cases[] = {
 			"+opt 60 \"HTTPClient\"" } },
 	{ "full-arch-from-vendor-class", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, -1, PXE9, .bcast = true }, DHCPOFFER,
-		"255.255.255.255:68", { "+file=\"syslinux.efi\"" } },
+		"255.255.255.255:68", { "+file=\"grubnetx64.efi\"" } },
 	{ "full-unsupported-arch", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, 2, PXE0, .bcast = true }, DHCPOFFER,
 		"255.255.255.255:68", { "+file=\"\"", "+kind=unsupported" } },
@@ -363,7 +377,7 @@ static const struct tcase cases[] = {
 	{ "full-ipxe-unknown-host", SITE_MODE_FULL, CFG_ALL,
 		{ DHCPDISCOVER, mac_unknown, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
 		"255.255.255.255:68", { "+file=\"ipxe/default.ipxe\"", "-opt 12" } },
-	{ "full-ipxe-no-script", SITE_MODE_FULL, CFG_DEFAULT,
+	{ "full-ipxe-no-script", SITE_MODE_FULL, CFG_NO_SCRIPT,
 		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
 		"255.255.255.255:68", { "+file=\"pxelinux.0\"" } },
 	{ "full-ipxe-loader-would-loop", SITE_MODE_FULL, CFG_IPXE_LOADERS,
@@ -455,20 +469,20 @@ static const struct tcase cases[] = {
 		{ DHCPDISCOVER, mac_pc01, 7, PXE7, .uuid = true }, DHCPOFFER,
 		"255.255.255.255:68",
 		{ "-opt 43", "+opt 60 \"PXEClient\"", "+opt 54 0a 00 00 01",
-			"+file=\"syslinux.efi\"", "-opt 51" } },
+			"+file=\"grubnetx64.efi\"", "-opt 51" } },
 	{ "proxy-efi9-binl", SITE_MODE_PROXY, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_pc01, 9, PXE9 }, DHCPOFFER, "255.255.255.255:68",
-		{ "-opt 43", "+file=\"syslinux.efi\"" } },
+		{ "-opt 43", "+file=\"grubnetx64.efi\"" } },
 	{ "proxy-efi7-bypass", SITE_MODE_PROXY, CFG_BYPASS,
 		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, DHCPOFFER, "255.255.255.255:68",
-		{ "+opt 43 06 01 08 ff", "+file=\"syslinux.efi\"" } },
+		{ "+opt 43 06 01 08 ff", "+file=\"grubnetx64.efi\"" } },
 	{ "proxy-bios-menu", SITE_MODE_PROXY, CFG_MENU,
 		{ DHCPDISCOVER, mac_pc01, 0, PXE0 }, DHCPOFFER, "255.255.255.255:68",
 		{ "+opt 43 06 01 03 08 07 80 00 01 0a 00 00 01 09 0b 80 00 08",
 			"+file=\"\"" } },
 	{ "proxy-efi-menu", SITE_MODE_PROXY, CFG_MENU,
 		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, DHCPOFFER, "255.255.255.255:68",
-		{ "-opt 43", "+file=\"syslinux.efi\"" } },
+		{ "-opt 43", "+file=\"grubnetx64.efi\"" } },
 	{ "proxy-unknown-host", SITE_MODE_PROXY, CFG_DEFAULT,
 		{ DHCPDISCOVER, mac_unknown, 0, PXE0 }, DHCPOFFER, "255.255.255.255:68",
 		{ "+file=\"pxelinux.0\"" } },
@@ -507,7 +521,7 @@ static const struct tcase cases[] = {
 		{ DHCPREQUEST, mac_pc01, 7, PXE7, .ciaddr = 0x0a000032, .uuid = true,
 			.port = PXE_BOOT_SERVER_PORT },
 		DHCPACK, "10.0.0.50:68",
-		{ "+file=\"syslinux.efi\"", "+opt 60 \"PXEClient\"", "+opt 97", "-opt 43",
+		{ "+file=\"grubnetx64.efi\"", "+opt 60 \"PXEClient\"", "+opt 97", "-opt 43",
 			"+ciaddr=10.0.0.50 yiaddr=0.0.0.0" } },
 	{ "pxe4011-bios-menu-item", SITE_MODE_PROXY, CFG_MENU,
 		{ DHCPREQUEST, mac_pc01, 0, PXE0, .ciaddr = 0x0a000032,
@@ -517,7 +531,7 @@ static const struct tcase cases[] = {
 	{ "pxe4011-full-mode", SITE_MODE_FULL, CFG_DEFAULT,
 		{ DHCPREQUEST, mac_pc01, 9, PXE9, .ciaddr = 0x0a00000b,
 			.port = PXE_BOOT_SERVER_PORT },
-		DHCPACK, "10.0.0.11:68", { "+file=\"syslinux.efi\"", "-opt 51" } },
+		DHCPACK, "10.0.0.11:68", { "+file=\"grubnetx64.efi\"", "-opt 51" } },
 	{ "pxe4011-not-pxe", SITE_MODE_PROXY, CFG_DEFAULT,
 		{ DHCPREQUEST, mac_pc01, -1, NULL, .ciaddr = 0x0a000032,
 			.port = PXE_BOOT_SERVER_PORT },

@@ -2,8 +2,8 @@
 # t-pxe-boot.sh: QEMU clients boot over the network from the TFTP tree of
 # `diskless pxe` and the DHCP config of `diskless export --format dnsmasq`:
 # BIOS through QEMU's iPXE ROM into pxelinux and into an iPXE script, UEFI
-# through OVMF's own PXE into GRUB and through iPXE's EFI ROM, and an
-# unknown machine into the default entry. Each must reach the exact kernel
+# through OVMF's own PXE into GRUB and through iPXE's EFI ROM (its script,
+# and the same GRUB file), and an unknown machine into the default entry. Each must reach the exact kernel
 # command line written for it.
 . "$top_srcdir/tests/lib.sh"
 [ "${DISKLESS_VM_TESTS:-}" = 1 ] ||
@@ -27,6 +27,7 @@ boot "BIOS, iPXE ROM, pxelinux" pxelinux
 boot "BIOS, iPXE ROM, iPXE script" ipxe
 boot "UEFI, OVMF's own PXE, GRUB" uefi
 boot "UEFI, iPXE EFI ROM, iPXE script" uefi-ipxe
+boot "UEFI, iPXE EFI ROM, the same GRUB file" uefi-ipxe-grub
 boot "unknown machine, pxelinux default entry" pxelinux 52:54:00:77:00:99
 
 done_testing

@@ -581,6 +581,13 @@ put_member(struct image *img, struct archive *a, struct archive_entry *e,
 		        what);
 	if (mode == EXTRACT_LAYER && is_whiteout(path))
 		return 0; /* applied by oci.c before the layer's entries */
+	/* The root holds every other entry: a "." that is a file, a fifo or a
+	 * link would leave the rest of the image without a parent. */
+	if (path[0] == '\0' && (hl != NULL || archive_entry_filetype(e) != AE_IFDIR))
+		return image_fail(img, ENOTDIR, name,
+		        "the image root is not a directory (in %s; refused: the "
+		        "archive is corrupt)",
+		        what);
 	if (hl != NULL) {
 		if (image_clean_path(hl, target, sizeof(target), &why) < 0)
 			return image_fail(img, EPERM, name,

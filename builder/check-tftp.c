@@ -230,8 +230,10 @@ read_small(const char *path, size_t *len)
 }
 
 /*
- * The files a pxelinux config names (KERNEL, INITRD; paths relative to the
- * TFTP root) must exist: a hand-edited or stale file can point anywhere.
+ * The files a boot config names (pxelinux KERNEL/INITRD, GRUB linux/initrd,
+ * iPXE kernel/initrd; paths relative to the TFTP root) must exist: a
+ * hand-edited or stale file can point anywhere. A URL or a name built from
+ * iPXE variables is resolved by the client alone and is not checked.
  */
 static void
 check_named_files(struct check_report *rep, const struct site *site, const char *subject,
@@ -246,6 +248,8 @@ check_named_files(struct check_report *rep, const struct site *site, const char 
 			continue;
 		if (strcasecmp(key, "KERNEL") && strcasecmp(key, "INITRD") &&
 		    strcasecmp(key, "linux") && strcasecmp(key, "initrd"))
+			continue;
+		if (strstr(file, "://") || strstr(file, "${"))
 			continue;
 		if (!tftp_has(site, file[0] == '/' ? file + 1 : file))
 			check_add(rep, CHECK_ERROR, subject, cfgname, "run diskless pxe",
@@ -291,7 +295,9 @@ check_config(struct check_report *rep, const struct site *site, const char *subj
 	else
 		check_add(rep, CHECK_OK, subject, rel, NULL, "matches the site config");
 	if (strncmp(rel, BOOTCFG_PXELINUX_DIR, strlen(BOOTCFG_PXELINUX_DIR)) == 0 ||
-	    strncmp(rel, BOOTCFG_GRUB_DIR, strlen(BOOTCFG_GRUB_DIR)) == 0)
+	    strncmp(rel, BOOTCFG_GRUB_DIR, strlen(BOOTCFG_GRUB_DIR)) == 0 ||
+	    strncmp(rel, BOOTCFG_IPXE_DIR, strlen(BOOTCFG_IPXE_DIR)) == 0 ||
+	    strcmp(rel, BOOTCFG_IPXE_FILE) == 0)
 		check_named_files(rep, site, subject, rel, have);
 	free(want);
 	free(have);

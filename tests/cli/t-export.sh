@@ -1,6 +1,6 @@
 #!/bin/sh
 # t-export.sh: `diskless export`: each format against tests/data/golden
-# (regenerate: make update-golden), then checked by the program that reads
+# (regenerate: make check-update), then checked by the program that reads
 # it: `kea-dhcp4 -t` accepts the Kea file; `dnsmasq --test` accepts both
 # dnsmasq files; dnsmasq started with the full-mode file in a network
 # namespace answers a DHCP client (busybox udhcpc) with the reserved address

@@ -1,6 +1,6 @@
 #!/bin/sh
 # t-pxe.sh: `diskless pxe`: the configs it writes for the example site
-# against tests/data/golden (regenerate: make update-golden), --print, stale
+# against tests/data/golden (regenerate: make check-update), --print, stale
 # host removal, the atomic swap under a reader, failure leaving the old tree,
 # reproducible output. Needs pxelinux and syslinux-common; GRUB's UEFI image
 # is checked when grub-mkimage (grub-efi-amd64-bin) is installed.

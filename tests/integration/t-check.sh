@@ -192,7 +192,7 @@ check() {
 	OUT=$(cat "$W/$s.txt")
 }
 
-plan 29
+plan 32
 
 start_server "3, 4" || { echo "Bail out! ganesha (NFSv3+v4) did not start"; exit 1; }
 
@@ -241,6 +241,17 @@ like "kernel without modules: the initramfs's modules do not match either" "$OUT
 
 check good --json
 like "--json: findings and counts" "$OUT" '"errors":0,"warnings":0\}$'
+
+# A boot script edited by hand to name a file the tree does not have: iPXE
+# and pxelinux alike (the classic stale config after an image was renamed).
+sed -i 's#/good/vmlinuz #/good/vmlinuz-gone #' "$W/good/tftp/ipxe/01-52-54-00-00-00-01.ipxe"
+sed -i 's#good/initrd.img#good/initrd-gone.img#' "$W/good/tftp/pxelinux.cfg/01-52-54-00-00-00-01"
+check good
+is "a config naming a missing file: exit 1" "$RC" 1
+like "iPXE script naming a missing kernel: reported" "$OUT" \
+	"^error +host pc-good: ipxe/01-52-54-00-00-00-01.ipxe: names /good/vmlinuz-gone, which the TFTP tree does not have"
+like "pxelinux config naming a missing initramfs: reported" "$OUT" \
+	"^error +host pc-good: pxelinux.cfg/01-52-54-00-00-00-01: names /?good/initrd-gone.img, which the TFTP tree does not have"
 
 stop_server
 start_server 4 || { echo "Bail out! ganesha (NFSv4 only) did not start"; exit 1; }

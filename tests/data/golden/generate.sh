@@ -3,7 +3,7 @@
 # (doc/example-site), written under OUTDIR: pxe/ (the TFTP tree's configs),
 # export/ (each --format), print/ (pxe --print). The tests compare a fresh
 # run with tests/data/golden; after an intended change, regenerate with
-#   make update-golden
+#   make check-update
 # (or: DISKLESS=builder/diskless top_srcdir=. sh tests/data/golden/generate.sh \
 #        tests/data/golden) and review the diff.
 set -eu

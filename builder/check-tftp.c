@@ -294,11 +294,8 @@ check_config(struct check_report *rep, const struct site *site, const char *subj
 			"differs from the site config (stale or edited by hand)");
 	else
 		check_add(rep, CHECK_OK, subject, rel, NULL, "matches the site config");
-	if (strncmp(rel, BOOTCFG_PXELINUX_DIR, strlen(BOOTCFG_PXELINUX_DIR)) == 0 ||
-	    strncmp(rel, BOOTCFG_GRUB_DIR, strlen(BOOTCFG_GRUB_DIR)) == 0 ||
-	    strncmp(rel, BOOTCFG_IPXE_DIR, strlen(BOOTCFG_IPXE_DIR)) == 0 ||
-	    strcmp(rel, BOOTCFG_IPXE_FILE) == 0)
-		check_named_files(rep, site, subject, rel, have);
+	/* Every config checked here (pxelinux, GRUB, iPXE) names files. */
+	check_named_files(rep, site, subject, rel, have);
 	free(want);
 	free(have);
 }

@@ -186,6 +186,22 @@ listing(const char *path, char *out, size_t cap)
 	archive_read_free(a);
 }
 
+/* An archive held in memory, read as diskless build reads a base. */
+static int
+extract_bytes(struct image *img, const unsigned char *data, size_t len,
+        enum extract_mode mode)
+{
+	struct archive *a = archive_read_new();
+	int r;
+
+	extract_support_formats(a);
+	r = archive_read_open_memory(a, data, len);
+	if (r == ARCHIVE_OK)
+		r = extract_archive(img, a, "crash", mode);
+	archive_read_free(a);
+	return r;
+}
+
 int
 main(void)
 {
@@ -260,28 +276,11 @@ main(void)
 	tap_is_int(img->ops->lookup(img, "usr/sbin/ifup", &type), -ENOENT, "removed");
 	tap_is_int(img->ops->remove(img, "loop"), 0, "remove a symlink");
 
-	{
-		struct archive *a = archive_read_new();
-
-		extract_support_formats(a);
-		r = archive_read_open_memory(
-		        a, fuzz_crash_mtree, sizeof(fuzz_crash_mtree));
-		if (r == ARCHIVE_OK)
-			r = extract_archive(img, a, "crash", EXTRACT_PLAIN);
-		tap_ok(r != 0, "fuzz crash input (mtree, no types) refused");
-		archive_read_free(a);
-	}
-	{
-		struct archive *a = archive_read_new();
-
-		extract_support_formats(a);
-		r = archive_read_open_memory(
-		        a, fuzz_crash_root_fifo, sizeof(fuzz_crash_root_fifo));
-		if (r == ARCHIVE_OK)
-			r = extract_archive(img, a, "crash", EXTRACT_LAYER);
-		tap_is_int(r, -ENOTDIR, "fuzz crash input (root made a fifo) refused");
-		archive_read_free(a);
-	}
+	r = extract_bytes(img, fuzz_crash_mtree, sizeof(fuzz_crash_mtree), EXTRACT_PLAIN);
+	tap_ok(r != 0, "fuzz crash input (mtree, no types) refused");
+	r = extract_bytes(
+	        img, fuzz_crash_root_fifo, sizeof(fuzz_crash_root_fifo), EXTRACT_LAYER);
+	tap_is_int(r, -ENOTDIR, "fuzz crash input (root made a fifo) refused");
 	r = img->ops->finish(img, mfd);
 	tap_is_int(r, 0, "finish: %s", r ? img->err : "ok");
 	image_free(img);

@@ -91,7 +91,9 @@ site loop loop vers=3,proto=tcp,nolock
 site v4 v4 vers=4.2,proto=tcp,sec=sys
 site v3on4 good vers=3,proto=tcp,nolock
 site kmod good vers=3,proto=tcp,nolock
-for s in good squash gone noinit loop v4 v3on4 kmod; do
+# The image's fstab was written for other nfs-options than the site now has.
+site opts good vers=3,proto=tcp,nolock,rsize=8192
+for s in good squash gone noinit loop v4 v3on4 kmod opts; do
 	img=$(sed -n 's/^\[image \(.*\)\]$/\1/p' "$W/$s/diskless.conf")
 	k=$W/vmlinuz
 	[ "$s" = kmod ] && k=$W/vmlinuz-other
@@ -192,7 +194,7 @@ check() {
 	OUT=$(cat "$W/$s.txt")
 }
 
-plan 32
+plan 33
 
 start_server "3, 4" || { echo "Bail out! ganesha (NFSv3+v4) did not start"; exit 1; }
 
@@ -241,6 +243,10 @@ like "kernel without modules: the initramfs's modules do not match either" "$OUT
 
 check good --json
 like "--json: findings and counts" "$OUT" '"errors":0,"warnings":0\}$'
+
+check opts
+like "fstab written for other nfs-options: a warning naming both" "$OUT" \
+	"^warning +image good: fstab: the root line's options .* are not ro,vers=3,proto=tcp,nolock,rsize=8192"
 
 # A boot script edited by hand to name a file the tree does not have: iPXE
 # and pxelinux alike (the classic stale config after an image was renamed).

@@ -150,6 +150,7 @@ TESTS += \
 	tests/cli/t-build-repro.sh \
 	tests/cli/t-build-hostile.sh \
 	tests/cli/t-build-roundtrip.sh \
+	tests/cli/t-verify-drift.sh \
 	tests/cli/t-build-debian.sh \
 	$(VM_TESTS)
 
@@ -186,6 +187,7 @@ EXTRA_DIST += \
 	tests/cli/t-build-repro.sh \
 	tests/cli/t-build-hostile.sh \
 	tests/cli/t-build-roundtrip.sh \
+	tests/cli/t-verify-drift.sh \
 	tests/cli/t-build-debian.sh \
 	tests/integration/t-tftp-clients.sh \
 	tests/integration/t-tftp-escape.sh \

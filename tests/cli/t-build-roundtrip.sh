@@ -64,7 +64,7 @@ snapshot() {
 }
 snapshot "$B" >"$T/snap.base"
 
-plan 20
+plan 25
 ok "the fixture has a capability" sh -c "getcap '$D/ping' | grep -q cap_net_raw"
 ok "build from the directory into a tree" build --from "$B" --out-dir "$T/img"
 snapshot "$T/img" >"$T/snap.img"
@@ -86,8 +86,9 @@ like "the manifest has sha256 digests" "$(grep -a 'data/file ' "$T/out.tar.mtree
 like "the manifest has the link count" "$(grep -a 'data/h2 ' "$T/out.tar.mtree")" "nlink=3"
 
 for z in gzip bzip2 xz zstd lz4; do
-	(cd "$B" && bsdtar --xattrs --acls --$z -cf "$T/base.$z" .) 2>/dev/null ||
-		{ ok "$z: (bsdtar cannot write it here)" true; continue; }
+	# Debian's bsdtar writes all five (install-deps): a failure here is one
+	ok "$z: bsdtar writes the base" sh -c \
+		"cd '$B' && bsdtar --xattrs --acls --$z -cf '$T/base.$z' ." || continue
 	build --from "$T/base.$z" --out-tar "$T/out-$z.tar" >/dev/null 2>&1
 	ok "$z: same image as the plain tar" cmp "$T/out.tar" "$T/out-$z.tar"
 done

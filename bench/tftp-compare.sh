@@ -45,6 +45,7 @@ cat > "$CONF/diskless.conf" <<CONFEOF
 [server]
 address = 192.0.2.1
 mode = proxy
+control-socket = none
 tftp-root = $CONF/root
 
 [tftp]

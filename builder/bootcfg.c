@@ -358,6 +358,30 @@ grub_head(FILE *out, const char *what, unsigned timeout)
 		what, timeout);
 }
 
+/*
+ * The body of a menu entry. GRUB goes on after a failed command and boots
+ * what it has, so an initramfs cut short (a restarted server, a lost link)
+ * would start the kernel without it, to panic on "unable to mount root fs"
+ * and hang there unless panic= is set; loading again in place hung GRUB
+ * 2.06 instead. So a failed load starts the machine over, as a PXE ROM
+ * does: tests/vm/t-pxe-full.sh restarts disklessd in the middle of the
+ * initramfs. The linux and initrd lines keep the first word `diskless
+ * check` reads them by. (initrd fails too when linux did: no kernel.)
+ */
+static void
+grub_load(FILE *out, const char *img, const char *line, const char *tail)
+{
+	fprintf(out, "\tlinux /%s/" BOOTCFG_KERNEL_NAME " %s%s\n"
+		     "\tinitrd /%s/" BOOTCFG_INITRD_NAME "\n"
+		     "\tif [ \"$?\" != 0 ]; then\n"
+		     "\t\techo \"diskless: loading /%s failed, starting over in 5 s\"\n"
+		     "\t\tsleep 5\n"
+		     "\t\treboot\n"
+		     "\tfi\n"
+		     "}\n",
+		img, line, tail, img, img);
+}
+
 int
 bootcfg_grub_host(const struct site *site, const struct site_host *host, FILE *out,
 	const char **why)
@@ -371,11 +395,8 @@ bootcfg_grub_host(const struct site *site, const struct site_host *host, FILE *o
 		return r;
 	snprintf(what, sizeof(what), "%s (image %s)", host->name, img);
 	grub_head(out, what, 0);
-	fprintf(out, "menuentry \"%s: %s\" {\n"
-		     "\tlinux /%s/" BOOTCFG_KERNEL_NAME " %s\n"
-		     "\tinitrd /%s/" BOOTCFG_INITRD_NAME "\n"
-		     "}\n",
-		host->name, img, img, line, img);
+	fprintf(out, "menuentry \"%s: %s\" {\n", host->name, img);
+	grub_load(out, img, line, "");
 	return stream_status(out, why);
 }
 
@@ -398,12 +419,8 @@ bootcfg_grub_default(const struct site *site, FILE *out, const char **why)
 		r = bootcfg_image_cmdline(site, img, line, sizeof(line), why);
 		if (r < 0)
 			return r;
-		fprintf(out, "menuentry \"%s\" {\n"
-			     "\tlinux /%s/" BOOTCFG_KERNEL_NAME " %s"
-			     " BOOTIF=01-${net_default_mac}\n"
-			     "\tinitrd /%s/" BOOTCFG_INITRD_NAME "\n"
-			     "}\n",
-			img->name, img->name, line, img->name);
+		fprintf(out, "menuentry \"%s\" {\n", img->name);
+		grub_load(out, img->name, line, " BOOTIF=01-${net_default_mac}");
 	}
 	return stream_status(out, why);
 }
@@ -412,6 +429,10 @@ bootcfg_grub_default(const struct site *site, FILE *out, const char **why)
  * iPXE: absolute paths resolve against the script's own URI (RFC 3986 §5.2),
  * so the files come from the server and scheme the script came from.
  * "initrd=" names the initrd for the EFI stub when iPXE runs under UEFI.
+ * A failed load tries again after 5 s, images freed (a stale kernel would
+ * go along as an initrd): falling back to boot.ipxe's menu would boot the
+ * first image, not the host's, with ip=dhcp (seen restarting disklessd in
+ * the middle of an initramfs, tests/vm/t-pxe-full.sh).
  */
 int
 bootcfg_ipxe_host(const struct site *site, const struct site_host *host, FILE *out,
@@ -426,15 +447,22 @@ bootcfg_ipxe_host(const struct site *site, const struct site_host *host, FILE *o
 		return r;
 	fprintf(out, "#!ipxe\n"
 		     "# %s (image %s), written by diskless pxe\n"
-		     "kernel /%s/" BOOTCFG_KERNEL_NAME " initrd=" BOOTCFG_INITRD_NAME " %s\n"
-		     "initrd /%s/" BOOTCFG_INITRD_NAME "\n"
-		     "boot\n",
-		host->name, img, img, line, img);
+		     ":load\n"
+		     "kernel /%s/" BOOTCFG_KERNEL_NAME " initrd=" BOOTCFG_INITRD_NAME
+		     " %s || goto retry\n"
+		     "initrd /%s/" BOOTCFG_INITRD_NAME " || goto retry\n"
+		     "boot || goto retry\n"
+		     ":retry\n"
+		     "echo diskless: loading image %s failed, trying again in 5 s\n"
+		     "sleep 5\n"
+		     "imgfree\n"
+		     "goto load\n",
+		host->name, img, img, line, img, img);
 	return stream_status(out, why);
 }
 
 /* The script DHCP hands to iPXE: the host's own script if the site lists
- * it, the image menu otherwise (and when that script fails). */
+ * it (which retries on its own), the image menu otherwise. */
 int
 bootcfg_ipxe_default(const struct site *site, FILE *out, const char **why)
 {

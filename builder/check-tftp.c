@@ -75,7 +75,7 @@ check_loaders(struct check_report *rep, const struct site *site)
 static void
 kernel_version(const char *path, char *kver, size_t len)
 {
-	unsigned char buf[0x4000];
+	static unsigned char buf[BZIMAGE_VERSION_READ];
 	ssize_t n;
 	int fd;
 

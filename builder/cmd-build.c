@@ -81,7 +81,9 @@ usage(FILE *out)
 	        "  -f, --from SOURCE    the base system\n"
 	        "  -o, --overlay DIR    a tree copied over the image last (repeatable)\n"
 	        "  -p, --profile P      rootfs-overlays profile (default lab)\n"
-	        "      --overlays-dir D where the profiles are (default %s)\n"
+	        "      --overlays-dir D where the profiles are (default "
+	        "$DISKLESS_OVERLAYS_DIR,\n"
+	        "                       else %s)\n"
 	        "      --clean-apt      also remove the apt lists\n"
 	        "  -d, --out-dir DIR    write the tree, swapped in atomically (default: "
 	        "the\n"
@@ -477,6 +479,9 @@ build_dir(
 		log_errnum(r, "build: cannot prepare a new tree beside %s", target);
 		return EXIT_RUNTIME;
 	}
+	if (od.swept > 0)
+		log_info("build: removed %d leftover(s) of an interrupted build beside %s",
+		        od.swept, od.target);
 	r = image_disk_new(od.staging, true, &img);
 	if (r < 0) {
 		log_errnum(r, "build: cannot start the image in %s", od.staging);

@@ -147,6 +147,19 @@ check_hardlink(struct disk_image *d, const char *path, const char *target)
 	return 0;
 }
 
+/* A write to the tree failed: libarchive's message, and the system's
+ * reason when there is one ("Write failed" alone hides a full disk). */
+static int
+disk_write_fail(struct disk_image *d, const char *path)
+{
+	int err = archive_errno(d->w);
+
+	if (err <= 0)
+		return image_fail(&d->base, EIO, path, "%s", archive_error_string(d->w));
+	return image_fail(&d->base, err, path, "%s: %s", archive_error_string(d->w),
+	        strerror(err));
+}
+
 static int
 disk_copy_data(struct disk_image *d, const char *path, const struct image_data *data,
         uint64_t *bytes)
@@ -160,8 +173,7 @@ disk_copy_data(struct disk_image *d, const char *path, const struct image_data *
 	if (data->buf != NULL && data->len > 0) {
 		w = archive_write_data_block(d->w, data->buf, data->len, 0);
 		if (w < 0)
-			return image_fail(
-			        &d->base, EIO, path, "%s", archive_error_string(d->w));
+			return disk_write_fail(d, path);
 		*bytes = data->len;
 		return 0;
 	}
@@ -176,8 +188,7 @@ disk_copy_data(struct disk_image *d, const char *path, const struct image_data *
 			        archive_error_string(data->src));
 		w = archive_write_data_block(d->w, buf, size, off);
 		if (w < 0)
-			return image_fail(
-			        &d->base, EIO, path, "%s", archive_error_string(d->w));
+			return disk_write_fail(d, path);
 		*bytes += size;
 	}
 }
@@ -205,9 +216,7 @@ disk_put(struct image *img, const char *path, struct archive_entry *e,
 	image_normalize_entry(img, e);
 	r = archive_write_header(d->w, e);
 	if (r != ARCHIVE_OK)
-		return image_fail(img,
-		        archive_errno(d->w) > 0 ? archive_errno(d->w) : EIO, path, "%s",
-		        archive_error_string(d->w));
+		return disk_write_fail(d, path);
 	if (archive_entry_size(e) > 0) {
 		r = disk_copy_data(d, path, data, &bytes);
 		if (r < 0)
@@ -217,7 +226,7 @@ disk_put(struct image *img, const char *path, struct archive_entry *e,
 	/* A warning here is metadata that did not survive (an xattr, an ACL,
 	 * an owner): "everything survives" makes it an error. */
 	if (r != ARCHIVE_OK)
-		return image_fail(img, EIO, path, "%s", archive_error_string(d->w));
+		return disk_write_fail(d, path);
 	image_progress(img, bytes);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +105,8 @@ image_fail(struct image *img, int err, const char *path, const char *fmt, ...)
 void
 image_normalize_entry(struct image *img, struct archive_entry *e)
 {
+	unsigned long set, clear;
+
 	/* Owners are numbers in an image: names would be looked up in the
 	 * build host's passwd, which says nothing about the image's. */
 	archive_entry_set_uname(e, NULL);
@@ -111,6 +114,14 @@ image_normalize_entry(struct image *img, struct archive_entry *e)
 	archive_entry_unset_atime(e);
 	archive_entry_unset_ctime(e);
 	archive_entry_unset_birthtime(e);
+	/* File flags: only what chattr can set means anything in an image.
+	 * ext4 reports its own on every file (extents 'e', hashed directories
+	 * 'I'), which tmpfs or xfs refuse to set: a tree read from ext4 could
+	 * not be written anywhere else. */
+	archive_entry_fflags(e, &set, &clear);
+	if ((set | clear) & ~(unsigned long)FS_FL_USER_MODIFIABLE)
+		archive_entry_set_fflags(e, set & FS_FL_USER_MODIFIABLE,
+		        clear & FS_FL_USER_MODIFIABLE);
 	if (img->have_epoch) {
 		if (!archive_entry_mtime_is_set(e) ||
 		        archive_entry_mtime(e) >= img->epoch)

@@ -34,7 +34,9 @@ builder_diskless_SOURCES = \
 	builder/manifest.c builder/manifest.h \
 	builder/outdir.c builder/outdir.h \
 	builder/cmd-build.c \
-	builder/cmd-verify.c
+	builder/cmd-verify.c \
+	builder/status-doc.c builder/status-doc.h \
+	builder/cmd-status.c
 
 # The profiles are data, installed verbatim (symlinks included: masks are
 # links to /dev/null). `diskless build` reads $(pkgdatadir)/rootfs-overlays

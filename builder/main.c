@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "print exports/ganesha/dnsmasq/kea config for the site" },
 	{ "check", cmd_check, "check exports (as an NFS client) and the TFTP tree" },
 	{ "verify", cmd_verify, "compare a deployed image with its manifest" },
+	{ "status", cmd_status, "what disklessd last saw of each client, live" },
 };
 
 static void

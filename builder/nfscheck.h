@@ -67,6 +67,10 @@ void tftpcheck_site(struct check_report *rep, const struct site *site, const cha
  * boot.rst: "HdrS" at 0x202, kernel_version at 0x20E, + 0x200); -EINVAL
  * when buf is not one. Pure, for the unit tests and the fuzzer. */
 int bzimage_version(const unsigned char *buf, size_t len, char *out, size_t outlen);
+/* Bytes of a kernel file bzimage_version() may need: the pointer is 16 bits
+ * (+ 0x200), plus the string. Debian 6.1.0-57's string is at 0x44c0, past
+ * the first 16 KiB. */
+#define BZIMAGE_VERSION_READ (0x10200 + 64)
 
 /* The root line ("/" mount point) of an fstab: 1 found, 0 none,
  * -ENAMETOOLONG when a field does not fit. text need not be terminated. */

@@ -17,7 +17,7 @@
 struct json_node {
 	enum json_type type;
 	char *key; /* member name when inside an object */
-	char *str; /* JSON_STRING */
+	char *str; /* JSON_STRING; JSON_OTHER: the literal's text */
 	struct json_node **kids;
 	size_t n_kids;
 };
@@ -299,8 +299,20 @@ container(struct parser *ps, int depth, struct json_node *n)
 	}
 }
 
+/* Keeps the literal's text for json_literal(). */
 static int
-literal(struct parser *ps)
+keep_literal(struct parser *ps, size_t n, char **out)
+{
+	*out = strndup(ps->p, n);
+	if (*out == NULL)
+		return -ENOMEM;
+	ps->p += n;
+	ps->rem -= n;
+	return 0;
+}
+
+static int
+literal(struct parser *ps, char **out)
 {
 	static const char *const words[] = {"true", "false", "null"};
 	size_t i, n = 0;
@@ -308,21 +320,16 @@ literal(struct parser *ps)
 	for (i = 0; i < 3; i++) {
 		size_t l = strlen(words[i]);
 
-		if (ps->rem >= l && memcmp(ps->p, words[i], l) == 0) {
-			ps->p += l;
-			ps->rem -= l;
-			return 0;
-		}
+		if (ps->rem >= l && memcmp(ps->p, words[i], l) == 0)
+			return keep_literal(ps, l, out);
 	}
 	/* Number: -?digits[.digits][(e|E)[+-]digits], checked loosely but
-	 * bounded; its value is never used. */
+	 * bounded; whoever reads its value checks its form. */
 	while (n < ps->rem && (strchr("0123456789+-.eE", ps->p[n]) != NULL) && ps->p[n])
 		n++;
 	if (n == 0)
 		return fail(ps, "unexpected character");
-	ps->p += n;
-	ps->rem -= n;
-	return 0;
+	return keep_literal(ps, n, out);
 }
 
 static int
@@ -354,7 +361,7 @@ value(struct parser *ps, int depth, struct json_node **out)
 		break;
 	default:
 		n->type = JSON_OTHER;
-		r = literal(ps);
+		r = literal(ps, &n->str);
 		break;
 	}
 	if (r < 0) {
@@ -425,6 +432,12 @@ const char *
 json_str(const struct json_node *n)
 {
 	return n != NULL && n->type == JSON_STRING ? n->str : NULL;
+}
+
+const char *
+json_literal(const struct json_node *n)
+{
+	return n != NULL && n->type == JSON_OTHER ? n->str : NULL;
 }
 
 const char *

@@ -3,7 +3,7 @@
  * (index.json, image manifests, docker's manifest.json). Untrusted input:
  * every read is bounded by the remaining length, nesting is limited, and
  * the input size is capped. Numbers, true, false and null are accepted and
- * kept as JSON_OTHER.
+ * kept as JSON_OTHER, with their text (json_literal()).
  */
 #ifndef DISKLESS_OCI_JSON_H
 #define DISKLESS_OCI_JSON_H
@@ -35,6 +35,9 @@ size_t json_len(const struct json_node *arr);
 const struct json_node *json_at(const struct json_node *arr, size_t i);
 /* A string's value (NUL terminated, no NUL inside), or NULL. */
 const char *json_str(const struct json_node *n);
+/* A number's, true's, false's or null's text as written, or NULL for other
+ * types. Numbers are only loosely checked: parse the text strictly. */
+const char *json_literal(const struct json_node *n);
 /* Shortcut: json_str(json_get(obj, key)). */
 const char *json_get_str(const struct json_node *obj, const char *key);
 

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ static const char *const bios_modules[] = {
  */
 static const char *const grub_modules[] = {
 	"normal", "configfile", "linux", "efinet", "net", "tftp", "echo", "test", "true",
-	"sleep", "efi_gop", "efi_uga", "serial", "terminal",
+	"sleep", "efi_gop", "efi_uga", "serial", "terminal", "reboot",
 };
 
 void
@@ -294,11 +295,21 @@ write_generated(int dirfd, const char *name, const struct site *site,
 	return r;
 }
 
+/*
+ * The prefix names the boot server: "(tftp,<address>)/grub". A bare
+ * "(tftp)" means the server of the DHCPACK the firmware kept, which in proxy
+ * mode is the site's DHCP server (its siaddr, often itself or none): GRUB
+ * 2.06 reads neither the proxy offer nor the 4011 reply that named us, and
+ * would ask that server for grub.cfg-01-<mac>. Found booting OVMF's own PXE
+ * next to a dnsmasq that hands out addresses only (tests/vm/t-pxe-proxy.sh).
+ */
 static int
-run_grub_mkimage(const struct pxe_opts *o, const char *outpath)
+run_grub_mkimage(const struct pxe_opts *o, struct in_addr server, const char *outpath)
 {
 	const size_t nmod = sizeof(grub_modules) / sizeof(grub_modules[0]);
 	const char *argv[12 + sizeof(grub_modules) / sizeof(grub_modules[0])];
+	char prefix[sizeof("(tftp,255.255.255.255)/" BOOTCFG_GRUB_DIR)];
+	char addr[INET_ADDRSTRLEN];
 	/* posix_spawn takes char *const[] for historical reasons; it does not
 	 * write to the strings. */
 	union {
@@ -314,8 +325,10 @@ run_grub_mkimage(const struct pxe_opts *o, const char *outpath)
 	argv[n++] = o->grub_modules;
 	argv[n++] = "-O";
 	argv[n++] = "x86_64-efi";
+	inet_ntop(AF_INET, &server, addr, sizeof(addr));
+	snprintf(prefix, sizeof(prefix), "(tftp,%s)/" BOOTCFG_GRUB_DIR, addr);
 	argv[n++] = "-p";
-	argv[n++] = "(tftp)/" BOOTCFG_GRUB_DIR;
+	argv[n++] = prefix;
 	argv[n++] = "-o";
 	argv[n++] = outpath;
 	for (i = 0; i < nmod; i++)
@@ -330,7 +343,7 @@ run_grub_mkimage(const struct pxe_opts *o, const char *outpath)
 }
 
 static int
-write_loaders(const struct pxe_opts *o, int dirfd, const char *tmp)
+write_loaders(const struct site *site, const struct pxe_opts *o, int dirfd, const char *tmp)
 {
 	char src[PATH_MAX], *efi;
 	size_t i;
@@ -353,7 +366,7 @@ write_loaders(const struct pxe_opts *o, int dirfd, const char *tmp)
 	efi = join(tmp, BOOTCFG_UEFI_FILE);
 	if (!efi)
 		return -ENOMEM;
-	r = run_grub_mkimage(o, efi);
+	r = run_grub_mkimage(o, site->server.address, efi);
 	free(efi);
 	/* A BIOS-only site is legitimate: say what is missing and go on. */
 	if (r < 0)
@@ -483,7 +496,7 @@ populate(const struct site *site, const struct pxe_opts *o, const char *tmp)
 	dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	r = write_loaders(o, dirfd, tmp);
+	r = write_loaders(site, o, dirfd, tmp);
 	for (i = 0; r == 0 && i < site->n_images; i++)
 		r = write_image(&site->images[i], o, dirfd);
 	if (r == 0)

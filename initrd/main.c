@@ -156,10 +156,13 @@ dry_run(const char *line, size_t len)
 	}
 	printf("overlay: %s\n", cl->overlay == CMDLINE_OVERLAY_TMPFS ? "tmpfs" : "none");
 	printf("init: %s\n", cl->init[0] ? cl->init : "/sbin/init (then /etc/init, /bin/init, /bin/sh)");
-	if (cl->has_panic)
+	/* as die() does: panic=0 halts, a negative panic= reboots at once */
+	if (cl->has_panic && cl->panic > 0)
 		printf("on failure: reboot after %d s\n", cl->panic);
+	else if (cl->has_panic && cl->panic < 0)
+		printf("on failure: reboot at once (panic=%d)\n", cl->panic);
 	else
-		printf("on failure: halt (no panic=)\n");
+		printf("on failure: halt (%s)\n", cl->has_panic ? "panic=0" : "no panic=");
 	printf("console: %s%s\n", cl->quiet ? "quiet" : "normal", cl->debug ? ", debug" : "");
 	return warns > 0 ? 2 : rc;
 }

@@ -10,6 +10,7 @@ lib_libcommon_a_SOURCES = \
 	lib/modalias.c lib/modalias.h \
 	lib/netaddr.c lib/netaddr.h \
 	lib/netconf-file.c lib/netconf-file.h \
+	lib/sd-notify.c lib/sd-notify.h \
 	lib/site-config.c lib/site-internal.h lib/site-keys.c lib/site-print.c \
 	lib/site-validate.c lib/site.h \
 	lib/strutil.c lib/strutil.h \

@@ -670,6 +670,7 @@ site_free(struct site *site)
 	free(site->server.tftp_root);
 	free(site->server.state_dir);
 	free(site->server.hosts_dir);
+	free(site->server.control_socket);
 	free(site->dhcp.domain);
 	free(site->path);
 	free(site);

@@ -146,6 +146,27 @@ server_hosts_dir(struct site_parse *p, const char *value)
 	return site_strdup(&p->site->server.hosts_dir, value);
 }
 
+/* A unix socket's path fits sockaddr_un.sun_path (108 bytes with the NUL). */
+#define CONTROL_SOCKET_MAX 107
+
+static int
+server_control_socket(struct site_parse *p, const char *value)
+{
+	struct site_server *s = &p->site->server;
+
+	if (strcmp(value, "none") == 0) {
+		s->no_control_socket = true;
+		return 0;
+	}
+	if (strlen(value) > CONTROL_SOCKET_MAX) {
+		site_perror(p, "control-socket: '%s' is longer than %d bytes, the limit "
+			       "of a unix socket's path (choose a shorter one)",
+			value, CONTROL_SOCKET_MAX);
+		return -EINVAL;
+	}
+	return set_path(p, "control-socket", value, &s->control_socket);
+}
+
 /* [dhcp] */
 
 static int
@@ -565,6 +586,7 @@ static const struct site_key server_keys[] = {
 	{ "tftp-root", server_tftp_root, false },
 	{ "state-dir", server_state_dir, false },
 	{ "hosts-dir", server_hosts_dir, false },
+	{ "control-socket", server_control_socket, false },
 	{ NULL, NULL, false },
 };
 

@@ -43,6 +43,8 @@ ini_server(const struct site *site, FILE *out)
 	if (site->server.hosts_dir != NULL)
 		fprintf(out, "; hosts below include those of %s\n", site->server.hosts_dir);
 	fprintf(out, "hosts-dir = none\n");
+	fprintf(out, "control-socket = %s\n",
+		site->server.control_socket ? site->server.control_socket : "none");
 }
 
 static void
@@ -167,7 +169,8 @@ json_server(const struct site *site, FILE *out)
 	json_kv_str(out, "mode", site_mode_name(s->mode), 0);
 	json_kv_str(out, "tftp-root", s->tftp_root, 0);
 	json_kv_str(out, "state-dir", s->state_dir, 0);
-	json_kv_str(out, "hosts-dir", s->hosts_dir, 1);
+	json_kv_str(out, "hosts-dir", s->hosts_dir, 0);
+	json_kv_str(out, "control-socket", s->control_socket, 1);
 	fputs("},\n", out);
 }
 

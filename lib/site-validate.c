@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "site-internal.h"
@@ -235,6 +236,14 @@ site_validate(struct site *site)
 	if (site->server.state_dir == NULL &&
 		site_strdup(&site->server.state_dir, DEFAULT_STATE_DIR) < 0)
 		site_diag(site, SITE_ERROR, site->files[0], 0, "out of memory");
+	if (site->server.no_control_socket) {
+		free(site->server.control_socket);
+		site->server.control_socket = NULL;
+	} else if (site->server.control_socket == NULL &&
+		site_strdup(&site->server.control_socket,
+			SITE_DEFAULT_CONTROL_SOCKET) < 0) {
+		site_diag(site, SITE_ERROR, site->files[0], 0, "out of memory");
+	}
 	check_server(site, &sn);
 	check_dhcp(site, &sn);
 	for (i = 0; i < site->n_hosts; i++) {

@@ -21,6 +21,8 @@
 #include "netaddr.h"
 
 #define SITE_DEFAULT_PATH SYSCONFDIR "/diskless/diskless.conf"
+/* where disklessd serves its status (diskless status reads it) */
+#define SITE_DEFAULT_CONTROL_SOCKET "/run/diskless/disklessd.sock"
 #define SITE_NAME_MAX 64        /* image and host names, with the NUL */
 #define SITE_DNS_MAX 3
 #define SITE_LEASE_INFINITE UINT32_MAX
@@ -50,6 +52,8 @@ struct site_server {
 	char *tftp_root;
 	char *state_dir;
 	char *hosts_dir; /* resolved against the config file's folder; NULL: none */
+	char *control_socket; /* the status socket; NULL: none (control-socket = none) */
+	bool no_control_socket; /* "none" given: control_socket stays NULL */
 	struct site_origin where;
 	unsigned address_line;
 };

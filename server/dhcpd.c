@@ -62,6 +62,7 @@ struct dhcpd {
 	size_t n_held, cap_held;
 	int flush_failing;
 	struct dhcpd_stats st;
+	struct status *status;
 	/* what dhcpd_reload() cannot change */
 	enum site_mode mode;
 	char ifname[IF_NAMESIZE];
@@ -240,9 +241,9 @@ on_commit(struct loop_timer *t, void *arg)
 	release_held(d);
 	if (r < 0) {
 		if (!d->flush_failing)
-			log_errnum(r, "dhcp: cannot write the lease journal in %s: "
+			log_errnum(r, "dhcp: cannot write the lease journal %s/%s: "
 				      "holding %zu ACK(s) (check the disk; retrying)",
-				d->site->server.state_dir, d->n_held);
+				d->site->server.state_dir, LEASES_FILE, d->n_held);
 		d->flush_failing = 1;
 		loop_timer_arm(d->commit, DHCPD_RETRY_USEC);
 		return;
@@ -338,6 +339,7 @@ handle(struct dhcpd *d, int sock, const uint8_t *buf, size_t len,
 		return;
 	}
 	log_exchange(&req, pi, &rep, r);
+	status_dhcp(d->status, &req, &arr, &rep, r, loop_now(d->loop));
 	if (r == 0) {
 		d->st.ignored++;
 		return;
@@ -575,6 +577,12 @@ void
 dhcpd_get_stats(const struct dhcpd *d, struct dhcpd_stats *st)
 {
 	*st = d->st;
+}
+
+void
+dhcpd_set_status(struct dhcpd *d, struct status *st)
+{
+	d->status = st;
 }
 
 void

@@ -19,6 +19,7 @@
 
 #include "loop.h"
 #include "site.h"
+#include "status.h"
 
 struct dhcpd_opts {
 	/* bind here instead of 0.0.0.0 (tests only: a socket bound to a
@@ -48,6 +49,8 @@ int dhcpd_start(struct dhcpd *d, struct loop *loop);
  * a new lease range (interface, mode, range) is logged and kept. */
 void dhcpd_reload(struct dhcpd *d, const struct site *site);
 void dhcpd_get_stats(const struct dhcpd *d, struct dhcpd_stats *st);
+/* Records each exchange in st (NULL: none), which must outlive d. */
+void dhcpd_set_status(struct dhcpd *d, struct status *st);
 /* Flushes the journal one last time. NULL is a no-op. */
 void dhcpd_free(struct dhcpd *d);
 

@@ -54,6 +54,7 @@ struct leases {
 	uint64_t written_seq; /* last record written to the file */
 	uint64_t synced_seq;  /* last record known durable */
 	size_t journal_records;
+	size_t compact_at; /* after a failed compaction: when to try again */
 };
 
 /* ---- CRC-32 (IEEE 802.3, reflected), table built on first use ---- */
@@ -813,8 +814,18 @@ leases_flush(struct leases *ls)
 	if (fdatasync(ls->fd) < 0)
 		return -errno;
 	ls->synced_seq = ls->written_seq;
-	if (ls->journal_records > 2 * ls->n + LEASES_COMPACT_SLACK)
-		return leases_compact(ls);
+	if (ls->journal_records > 2 * ls->n + LEASES_COMPACT_SLACK &&
+		ls->journal_records > ls->compact_at) {
+		/* The records are durable whatever happens here. A full disk
+		 * has no room for the compacted copy: try again only after
+		 * another LEASES_COMPACT_SLACK records, not at every flush. */
+		r = leases_compact(ls);
+		if (r < 0) {
+			log_errnum(r, "%s: cannot rewrite it compactly (still "
+				      "appending to it)", ls->path);
+			ls->compact_at = ls->journal_records + LEASES_COMPACT_SLACK;
+		}
+	}
 	return 0;
 }
 
@@ -1001,6 +1012,36 @@ journal_load(struct leases *ls, struct leases_load_report *rep)
 	return 0;
 }
 
+/* No room for the compacted copy (err): appends to the journal as it is,
+ * cut back to its last whole record (shrinking a file needs no room), so
+ * that a restart on a full disk still serves. Returns 0 or err. */
+static int
+journal_reopen(struct leases *ls, const struct leases_load_report *rep, int err)
+{
+	struct stat st;
+	off_t keep;
+	int fd;
+
+	fd = open(ls->path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return err;
+	if (fstat(fd, &st) < 0 || st.st_size < LEASES_HDR_LEN) {
+		close(fd);
+		return err;
+	}
+	keep = st.st_size - (st.st_size - LEASES_HDR_LEN) % LEASES_REC_LEN;
+	if ((keep != st.st_size && ftruncate(fd, keep) < 0) || fsync(fd) < 0) {
+		close(fd);
+		return err;
+	}
+	ls->fd = fd;
+	ls->journal_records = rep->records + rep->corrupt;
+	ls->compact_at = ls->journal_records + LEASES_COMPACT_SLACK;
+	log_errnum(err, "%s: no room to rewrite it: appending to it as it is "
+			"(free some space in %s)", ls->path, ls->dir);
+	return 0;
+}
+
 int
 leases_open_journal(struct leases *ls, const char *dir, struct leases_load_report *rep)
 {
@@ -1034,7 +1075,10 @@ leases_open_journal(struct leases *ls, const char *dir, struct leases_load_repor
 			  "without them; clients that lost a lease ask again)",
 			ls->path, rep->corrupt, rep->truncated, ls->n);
 	/* start from a clean file: no partial record for appends to follow */
-	return leases_compact(ls);
+	r = leases_compact(ls);
+	if (r == -ENOSPC || r == -EDQUOT)
+		r = journal_reopen(ls, rep, r);
+	return r;
 }
 
 size_t

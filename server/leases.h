@@ -92,7 +92,9 @@ int leases_set_reserved(struct leases *ls, const struct in_addr *addrs, size_t n
  * Loads dir/leases (a missing file is an empty store), rewrites it compactly
  * and keeps it open for appending. Fills *rep (may be NULL). What the file
  * holds never makes this fail: bad records are skipped (and logged), a file
- * that is not a journal is moved to leases.bad. Returns 0, or -errno when
+ * that is not a journal is moved to leases.bad. With no room for the
+ * compacted copy (ENOSPC, EDQUOT) it appends to the file as it is, cut
+ * back to its last whole record, and says so. Returns 0, or -errno when
  * the directory cannot be read or written; the store then holds what could
  * be loaded but has no journal (bindings are not durable, tickets are 0),
  * and the caller decides whether to go on.
@@ -137,7 +139,9 @@ int leases_decline(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN],
 void leases_forget_offer(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN]);
 
 /* Group commit: writes what is buffered and fdatasyncs it. 0 or -errno (the
- * records stay buffered and the next call retries). */
+ * records stay buffered and the next call retries). A compaction that fails
+ * after a good sync is logged, not returned, and tried again only after
+ * LEASES_COMPACT_SLACK more records. */
 int leases_flush(struct leases *ls);
 bool leases_pending(const struct leases *ls);
 bool leases_durable(const struct leases *ls, uint64_t ticket);

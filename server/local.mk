@@ -8,7 +8,9 @@ server_disklessd_SOURCES = \
 	server/sandbox.c server/sandbox.h \
 	server/dhcpd.c server/dhcpd.h \
 	server/dhcp-reply.c server/dhcp-reply.h \
-	server/leases.c server/leases.h
+	server/leases.c server/leases.h \
+	server/status.c server/status.h \
+	server/control.c server/control.h
 # (no new library: seccomp is a hand-written BPF program, Landlock and
 #  openat2 are raw syscalls with the kernel's UAPI headers)
 server_disklessd_LDADD = lib/libcommon.a $(INIH_LIBS)

@@ -15,12 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "dhcpd.h"
 #include "log.h"
 #include "loop.h"
 #include "netaddr.h"
 #include "sandbox.h"
+#include "sd-notify.h"
 #include "site.h"
+#include "status.h"
 #include "strutil.h"
 #include "tftpd.h"
 
@@ -35,6 +38,7 @@ enum {
 	OPT_LISTEN,
 	OPT_TFTP_ROOT,
 	OPT_DHCP_LISTEN,
+	OPT_DEBUG_NO_SECCOMP,
 };
 
 struct opts {
@@ -46,6 +50,7 @@ struct opts {
 	uint16_t listen_port;
 	struct dhcpd_opts dhcp; /* parsed --dhcp-listen */
 	int check, debug, verbose, tftp_only;
+	int no_seccomp; /* --debug-no-seccomp: for valgrind, never in service */
 };
 
 /* What the loop's signal handlers need. */
@@ -54,7 +59,10 @@ struct daemon_ctx {
 	struct site *site;
 	struct tftpd *tftpd;
 	struct dhcpd *dhcpd;
+	struct status *status;   /* what `diskless status` shows */
+	struct control *control; /* ... served here; NULL: none */
 	const struct opts *o;
+	int notify_fd; /* $NOTIFY_SOCKET, connected before the sandbox; or -1 */
 };
 
 static void
@@ -79,6 +87,8 @@ usage(FILE *out)
 		     "      --dhcp-listen ADDR[:PORT]  DHCP on ADDR:PORT instead of\n"
 		     "                        0.0.0.0:67 (tests: an address-bound\n"
 		     "                        socket misses broadcast requests)\n"
+		     "      --debug-no-seccomp  debugging only (valgrind): no seccomp\n"
+		     "                        filter; user switch and Landlock stay\n"
 		     "  -v, --verbose         log more (twice: debug)\n"
 		     "  -h, --help            show this help\n"
 		     "  -V, --version         show the version\n"
@@ -149,6 +159,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "tftp-root", required_argument, NULL, OPT_TFTP_ROOT },
 		{ "dhcp-listen", required_argument, NULL, OPT_DHCP_LISTEN },
+		{ "debug-no-seccomp", no_argument, NULL, OPT_DEBUG_NO_SECCOMP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -200,6 +211,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return -EINVAL;
 			}
 			break;
+		case OPT_DEBUG_NO_SECCOMP:
+			o->no_seccomp = 1;
+			break;
 		default:
 			usage(stderr);
 			return -EINVAL;
@@ -215,6 +229,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- signals ------------------------------------------------------------- */
 
+/* Tells the service manager (systemd, Type=notify) where we are. */
+static void
+notify(const struct daemon_ctx *d, const char *state)
+{
+	int r = sd_notify_send(d->notify_fd, state);
+
+	if (r < 0)
+		log_errnum(r, "NOTIFY_SOCKET: cannot send %s", state);
+}
+
 static void
 on_stop(int signo, void *arg)
 {
@@ -222,7 +246,15 @@ on_stop(int signo, void *arg)
 
 	log_info("signal %d: stopping (%u transfers running)", signo,
 		tftpd_active(d->tftpd));
+	notify(d, "STOPPING=1");
 	loop_exit(d->loop, 0);
+}
+
+/* Two optional paths (NULL: none) are the same. */
+static int
+same_path(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
 static void
@@ -232,10 +264,12 @@ on_reload(int signo, void *arg)
 	struct site *site;
 
 	(void)signo;
+	notify(d, "RELOADING=1");
 	site = load_site(d->o->path);
 	if (site == NULL) {
 		log_warnx("%s: reload failed, still serving the previous config",
 			d->o->path);
+		notify(d, "READY=1");
 		return;
 	}
 	/* The root and the sockets were fixed before the sandbox closed
@@ -249,14 +283,19 @@ on_reload(int signo, void *arg)
 			strcmp(site->server.interface, d->site->server.interface) != 0))
 		log_warnx("%s: listening address or interface changed: restart "
 			  "disklessd to use it", d->o->path);
+	if (!same_path(site->server.control_socket, d->site->server.control_socket))
+		log_warnx("%s: control-socket changed: restart disklessd to use it",
+			d->o->path);
 	tftpd_set_limits(d->tftpd, &site->tftp);
 	/* the DHCP half answers from the new site before the old one goes */
 	if (d->dhcpd != NULL)
 		dhcpd_reload(d->dhcpd, site);
+	status_set_site(d->status, site);
 	site_free(d->site);
 	d->site = site;
 	log_info("%s: reloaded (%u transfers running, untouched)", d->o->path,
 		tftpd_active(d->tftpd));
+	notify(d, "READY=1");
 }
 
 /* ---- privileges ---------------------------------------------------------- */
@@ -310,7 +349,7 @@ drop_root(const struct opts *o, const char *state_dir)
 static int
 confine(const struct opts *o, const struct site *site, const char *state_dir)
 {
-	char cfg[4096];
+	char cfg[4096], tftp[4096];
 	const char *paths[3];
 	int r;
 
@@ -319,12 +358,16 @@ confine(const struct opts *o, const struct site *site, const char *state_dir)
 		log_errnum(r, "prctl(PR_SET_NO_NEW_PRIVS)");
 		return EXIT_RUNTIME;
 	}
-	/* Landlock: the TFTP root, and what a SIGHUP reload reads. */
-	if (snprintf(cfg, sizeof(cfg), "%s", o->path) >= (int)sizeof(cfg)) {
+	/* Landlock: the folder of the TFTP root (the root is opened by name
+	 * there: `diskless pxe` swaps in a new tree, a new inode), and what a
+	 * SIGHUP reload reads. */
+	if (snprintf(cfg, sizeof(cfg), "%s", o->path) >= (int)sizeof(cfg) ||
+		snprintf(tftp, sizeof(tftp), "%s", site->server.tftp_root) >=
+			(int)sizeof(tftp)) {
 		log_warnx("%s: path too long", o->path);
 		return EXIT_USAGE;
 	}
-	paths[0] = site->server.tftp_root;
+	paths[0] = dirname(tftp);
 	paths[1] = dirname(cfg);
 	paths[2] = site->server.hosts_dir;
 	r = sandbox_landlock(paths, 3, state_dir);
@@ -334,6 +377,13 @@ confine(const struct opts *o, const struct site *site, const char *state_dir)
 		log_info("landlock: not supported by this kernel, continuing without");
 	else
 		log_debug("landlock: ABI %d", r);
+	/* Valgrind's own system calls are not on the list, and it cannot
+	 * run a program that installs the filter. */
+	if (o->no_seccomp) {
+		log_warnx("seccomp filter not installed (--debug-no-seccomp): a "
+			  "debugging mode, never run a service this way");
+		return 0;
+	}
 	r = sandbox_seccomp();
 	if (r < 0) {
 		log_errnum(r, "cannot install the seccomp filter");
@@ -343,6 +393,46 @@ confine(const struct opts *o, const struct site *site, const char *state_dir)
 }
 
 /* ---- setup --------------------------------------------------------------- */
+
+/* The group of the user drop_root() will switch to: the control socket's.
+ * (Which user and the fallback are drop_root()'s to report.) */
+static gid_t
+service_gid(const struct opts *o)
+{
+	uid_t uid;
+	gid_t gid = getegid();
+
+	if (geteuid() != 0)
+		return gid;
+	if (sandbox_find_user(o->user ? o->user : DEFAULT_USER, &uid, &gid) < 0 &&
+		o->user == NULL)
+		(void)sandbox_find_user(FALLBACK_USER, &uid, &gid);
+	return gid;
+}
+
+/* The control socket, as root. Without it disklessd still serves boots:
+ * a failure is logged, and -1 returned. */
+static int
+open_control(const struct opts *o, const struct site *site)
+{
+	const char *path = site->server.control_socket;
+	int fd;
+
+	if (path == NULL)
+		return -1;
+	fd = control_listen(path, service_gid(o));
+	if (fd >= 0) {
+		log_info("control: status on %s", path);
+		return fd;
+	}
+	log_errnum(fd, "control socket %s: diskless status will not work (%s)", path,
+		fd == -EADDRINUSE ? "another disklessd answers there: give this one "
+				    "its own [server] control-socket" :
+		fd == -EEXIST ? "not a socket: remove it, or set [server] "
+				"control-socket" :
+				"create its folder, or set [server] control-socket");
+	return -1;
+}
 
 static int
 open_listener(const struct opts *o, const struct site *site)
@@ -371,16 +461,39 @@ open_listener(const struct opts *o, const struct site *site)
 	return fd;
 }
 
+/*
+ * The folder holding the TFTP root, O_PATH, once the root is seen to be a
+ * directory. The server opens the root by name in it for every request:
+ * `diskless pxe` swaps a new tree in with renameat2(RENAME_EXCHANGE), and a
+ * descriptor of the root itself would keep serving the old one, deleted
+ * (every file "not found" until a restart). Returns the fd or -errno.
+ */
+static int
+open_tftp_dir(const char *root)
+{
+	char buf[4096];
+	int fd;
+
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (snprintf(buf, sizeof(buf), "%s", root) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(dirname(buf), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static int
 run(const struct opts *o, struct site *site)
 {
-	struct daemon_ctx d = { .site = site, .o = o };
+	struct daemon_ctx d = { .site = site, .o = o, .notify_fd = -1 };
 	struct tftpd_stats st;
-	int rootfd = -1, lfd = -1, ret = EXIT_RUNTIME, r;
+	int rootfd = -1, lfd = -1, cfd = -1, ret = EXIT_RUNTIME, r;
 
-	rootfd = open(site->server.tftp_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open_tftp_dir(site->server.tftp_root);
 	if (rootfd < 0) {
-		log_warn("tftp root %s (create it, or set [server] tftp-root)",
+		log_errnum(rootfd, "tftp root %s (create it, or set [server] tftp-root)",
 			site->server.tftp_root);
 		goto out;
 	}
@@ -389,12 +502,29 @@ run(const struct opts *o, struct site *site)
 		ret = -lfd;
 		goto out;
 	}
+	/* Connected now: the sandbox allows send() but no new socket. */
+	d.notify_fd = sd_notify_open(getenv("NOTIFY_SOCKET"));
+	if (d.notify_fd < 0) {
+		if (d.notify_fd != -ENOENT)
+			log_errnum(d.notify_fd, "NOTIFY_SOCKET %s (the service manager "
+				"will not hear that disklessd is ready)",
+				getenv("NOTIFY_SOCKET"));
+		d.notify_fd = -1;
+	}
 	/* as root and still on the terminal: port 67 and the lease journal */
 	if (!o->tftp_only) {
 		d.dhcpd = dhcpd_new(site, &o->dhcp);
 		if (d.dhcpd == NULL)
 			goto out;
 	}
+	cfd = open_control(o, site);
+	d.status = status_new(site, 0);
+	if (d.status == NULL) {
+		log_warn("status table");
+		goto out;
+	}
+	if (d.dhcpd != NULL)
+		dhcpd_set_status(d.dhcpd, d.status);
 	/* Errors up to here went to the terminal; from now on, syslog. Fork
 	 * before the loop exists: a signalfd watched by epoll stays tied to
 	 * the process that registered it, so one made before daemon() would
@@ -438,10 +568,19 @@ run(const struct opts *o, struct site *site)
 		goto out;
 	}
 	lfd = -1; /* the server owns it now */
+	tftpd_set_status(d.tftpd, d.status);
+	if (cfd >= 0) {
+		d.control = control_new(d.loop, cfd, d.status);
+		cfd = -1; /* closed by control_new() on failure */
+		if (d.control == NULL)
+			log_warn("control socket: diskless status will not work");
+	}
 	/* The DHCP half plugs in here: its sockets (opened above, as root,
 	 * next to the TFTP one) and timers go on the same loop through
 	 * loop_io_add()/loop_timer_new(), and on_reload() hands it the new
 	 * site. */
+	/* bound, unprivileged, confined: ready */
+	notify(&d, "READY=1");
 	r = loop_run(d.loop);
 	if (r < 0) {
 		log_errnum(r, "event loop");
@@ -464,7 +603,13 @@ run(const struct opts *o, struct site *site)
 out:
 	dhcpd_free(d.dhcpd);
 	tftpd_free(d.tftpd);
+	control_free(d.control);
+	status_free(d.status); /* after the servers: their ends are recorded */
 	loop_free(d.loop);
+	if (cfd >= 0)
+		close(cfd);
+	if (d.notify_fd >= 0)
+		close(d.notify_fd);
 	if (lfd >= 0)
 		close(lfd);
 	if (rootfd >= 0)

@@ -306,6 +306,8 @@ sandbox_seccomp(void)
 		ALLOW(unlink),
 #endif
 		ALLOW(unlinkat),
+		/* the control socket (diskless status): accept and write */
+		ALLOW(accept4),
 		BPF_STMT(BPF_RET | BPF_K, DENY),
 	};
 	struct sock_fprog prog = {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -15,25 +16,34 @@
 #include "tftp-file.h"
 
 struct tftp_files {
-	int rootfd;
+	int dirfd;
+	char *name;
 	struct tftp_file *head;
 	unsigned count;
 };
 
 struct tftp_files *
-tftp_files_new(int rootfd)
+tftp_files_new(int dirfd, const char *name)
 {
 	struct tftp_files *fc = calloc(1, sizeof(*fc));
 
 	if (fc == NULL)
 		return NULL;
-	fc->rootfd = rootfd;
+	fc->dirfd = dirfd;
+	fc->name = strdup(name);
+	if (fc->name == NULL) {
+		free(fc);
+		return NULL;
+	}
 	return fc;
 }
 
 void
 tftp_files_free(struct tftp_files *fc)
 {
+	if (fc == NULL)
+		return;
+	free(fc->name);
 	free(fc);
 }
 
@@ -44,7 +54,7 @@ tftp_files_count(const struct tftp_files *fc)
 }
 
 static int
-open_beneath(int rootfd, const char *relpath)
+open_beneath(const struct tftp_files *fc, const char *relpath)
 {
 	/* O_NONBLOCK: a FIFO planted in the root must not hang the loop
 	 * in open(); it is refused after fstat like any non-regular file. */
@@ -53,11 +63,17 @@ open_beneath(int rootfd, const char *relpath)
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd;
+	int rootfd, r;
 
+	rootfd = openat(fc->dirfd, fc->name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
 	do
 		fd = syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
 	while (fd < 0 && errno == EAGAIN); /* RESOLVE_* race with a rename */
-	return fd < 0 ? -errno : (int)fd;
+	r = fd < 0 ? -errno : (int)fd;
+	close(rootfd);
+	return r;
 }
 
 static struct tftp_file *
@@ -83,7 +99,7 @@ tftp_files_open(struct tftp_files *fc, const char *relpath, struct tftp_file **o
 	int fd, r;
 
 	*out = NULL;
-	fd = open_beneath(fc->rootfd, relpath);
+	fd = open_beneath(fc, relpath);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0) {

@@ -28,8 +28,14 @@ struct tftp_file {
 
 struct tftp_files;
 
-/* rootfd: an O_PATH descriptor of the TFTP root, kept (not owned). */
-struct tftp_files *tftp_files_new(int rootfd);
+/*
+ * dirfd: an O_PATH descriptor of the folder holding the TFTP root, kept
+ * (not owned); name: the root's name in it (copied). The root is opened by
+ * name for every file: `diskless pxe` swaps a new tree in under that name
+ * (renameat2 RENAME_EXCHANGE), and a descriptor of the root itself would
+ * go on serving the old, deleted tree.
+ */
+struct tftp_files *tftp_files_new(int dirfd, const char *name);
 /* Every file must have been put back. NULL is a no-op. */
 void tftp_files_free(struct tftp_files *fc);
 

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libgen.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -72,6 +73,8 @@ struct xfer {
 	int na_pending;
 	bool na_last;
 	bool final_ack_lost;
+	struct status_ref st; /* its line in `diskless status` */
+	uint64_t st_next;     /* when progress is next worth recording */
 };
 
 struct rate_slot {
@@ -103,6 +106,7 @@ struct tftpd {
 	struct mmsghdr msgs[WINDOW_CAP];
 	uint8_t *rdbuf; /* WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX, for pread */
 	bool no_gso;    /* UDP_SEGMENT failed once: sendmmsg from then on */
+	struct status *status;
 };
 
 static void xfer_end(struct xfer *x, const char *why);
@@ -257,6 +261,15 @@ block_len(const struct xfer *x, uint64_t b)
 	uint64_t left = x->file->size - off;
 
 	return left < x->p.blksize ? (uint32_t)left : x->p.blksize;
+}
+
+/* Bytes the client has acknowledged (netascii: file bytes encoded). */
+static uint64_t
+acked_bytes(const struct xfer *x)
+{
+	if (x->mode != TFTP_MODE_OCTET)
+		return x->na_off;
+	return x->acked == x->nblocks ? x->file->size : x->acked * x->p.blksize;
 }
 
 /* Produces the next netascii block into x->nabuf. Returns 0 or -errno. */
@@ -608,6 +621,10 @@ on_ack(struct xfer *x, uint16_t block)
 			return; /* duplicate or stray: never a resend trigger */
 		b = x->acked + d;
 		x->acked = b;
+		if (now >= x->st_next) { /* a clock compare per ACK, no syscall */
+			status_tftp_progress(x->srv->status, x->st, acked_bytes(x), now);
+			x->st_next = now + STATUS_PROGRESS_US;
+		}
 		if (x->rtt_block != 0 && b >= x->rtt_block)
 			rtt_sample(x, now);
 		if (b < x->sent)
@@ -680,8 +697,7 @@ xfer_end(struct xfer *x, const char *why)
 	uint64_t us = loop_clock() - x->t_start;
 	uint64_t bytes;
 
-	bytes = x->mode == TFTP_MODE_OCTET ? (x->acked == x->nblocks ? x->file->size
-		: x->acked * x->p.blksize) : x->na_off;
+	bytes = acked_bytes(x);
 	peer_str(&x->peer, peer, sizeof(peer));
 	safe_name(x->name, name, sizeof(name));
 	if (why == NULL) {
@@ -705,6 +721,7 @@ xfer_end(struct xfer *x, const char *why)
 			(unsigned long long)(us / 1000 % 1000), why, x->p.blksize,
 			x->p.windowsize, x->retransmits);
 	}
+	status_tftp_end(srv->status, x->st, bytes, why, loop_now(srv->loop));
 	if (x->prev != NULL)
 		x->prev->next = x->next;
 	else
@@ -811,6 +828,7 @@ refuse(struct tftpd *srv, const struct sockaddr_in *peer, const struct in_addr *
 	srv->stats.refused++;
 	safe_name(name, n, sizeof(n));
 	log_info("tftp: %s '%s': refused: %s", peer_str(peer, p, sizeof(p)), n, why);
+	status_tftp_refused(srv->status, peer->sin_addr, name, why, loop_now(srv->loop));
 	send_error_listen(srv, peer, local, code, tell ? tell : why);
 }
 
@@ -880,6 +898,8 @@ start_xfer(struct tftpd *srv, const struct tftp_req *req, const struct sockaddr_
 		srv->head->prev = x;
 	srv->head = x;
 	srv->n_xfers++;
+	x->st = status_tftp_start(srv->status, peer->sin_addr, rel, file->size, x->t_start);
+	x->st_next = x->t_start + STATUS_PROGRESS_US;
 	x->rto = rto_of(x);
 	/* RFC 2347 §2: no accepted option, no OACK: DATA 1 is the answer. */
 	if (x->p.oack != 0) {
@@ -1062,10 +1082,11 @@ copy_limits(struct tftpd *srv, const struct site_tftp *lim)
 }
 
 struct tftpd *
-tftpd_new(struct loop *loop, int listen_fd, int rootfd, const char *root,
+tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	const struct site_tftp *limits)
 {
 	struct tftpd *srv = calloc(1, sizeof(*srv));
+	char *copy;
 
 	if (srv == NULL)
 		return NULL;
@@ -1073,7 +1094,10 @@ tftpd_new(struct loop *loop, int listen_fd, int rootfd, const char *root,
 	srv->lfd = listen_fd;
 	copy_limits(srv, limits);
 	srv->root = strdup(root);
-	srv->files = tftp_files_new(rootfd);
+	/* POSIX basename() may write to its argument */
+	copy = strdup(root);
+	srv->files = copy != NULL ? tftp_files_new(dirfd, basename(copy)) : NULL;
+	free(copy);
 	srv->rdbuf = malloc(WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX);
 	if (srv->root == NULL || srv->files == NULL || srv->rdbuf == NULL)
 		goto err;
@@ -1099,8 +1123,14 @@ tftpd_free(struct tftpd *srv)
 {
 	if (srv == NULL)
 		return;
-	while (srv->head != NULL)
+	/* Each client is told: a boot loader whose transfer just stopped
+	 * answering waits out its own timer before it tries again or falls
+	 * back (GRUB 38 s, iPXE 17 s, seen restarting disklessd under a PXE
+	 * boot: tests/vm/t-pxe-full.sh); an ERROR ends that at once. */
+	while (srv->head != NULL) {
+		send_error_fd(srv->head->fd, TFTP_EUNDEF, "server shutting down");
 		xfer_end(srv->head, "server shutting down");
+	}
 	loop_io_free(srv->lio);
 	if (srv->lfd >= 0)
 		close(srv->lfd);
@@ -1120,4 +1150,10 @@ void
 tftpd_get_stats(const struct tftpd *srv, struct tftpd_stats *out)
 {
 	*out = srv->stats;
+}
+
+void
+tftpd_set_status(struct tftpd *srv, struct status *st)
+{
+	srv->status = st;
 }

@@ -16,6 +16,7 @@
 
 #include "loop.h"
 #include "site.h"
+#include "status.h"
 
 struct tftpd;
 
@@ -27,11 +28,13 @@ struct tftpd_stats {
 
 /*
  * listen_fd: a bound UDP socket with IP_PKTINFO enabled (ownership passes
- * to the server). rootfd: O_PATH descriptor of the TFTP root (not owned).
- * root: the root's path as configured, for stripping from full-path requests.
+ * to the server). dirfd: O_PATH descriptor of the folder holding the TFTP
+ * root (not owned: see tftp_files_new). root: the root's path as
+ * configured, for stripping from full-path requests; its last component
+ * names the root in dirfd.
  * Returns NULL with errno set.
  */
-struct tftpd *tftpd_new(struct loop *loop, int listen_fd, int rootfd, const char *root,
+struct tftpd *tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	const struct site_tftp *limits);
 /* Applies new limits to new requests; running transfers keep theirs. */
 void tftpd_set_limits(struct tftpd *srv, const struct site_tftp *limits);
@@ -39,6 +42,8 @@ void tftpd_set_limits(struct tftpd *srv, const struct site_tftp *limits);
 void tftpd_free(struct tftpd *srv);
 unsigned tftpd_active(const struct tftpd *srv);
 void tftpd_get_stats(const struct tftpd *srv, struct tftpd_stats *out);
+/* Records each transfer in st (NULL: none), which must outlive srv. */
+void tftpd_set_status(struct tftpd *srv, struct status *st);
 
 /* Opens the listening socket: UDP bound to addr:port, IP_PKTINFO on, and
  * SO_BINDTODEVICE to ifname when not empty. Returns the fd or -errno. */

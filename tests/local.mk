@@ -35,7 +35,8 @@ check_PROGRAMS += \
 	tests/unit/test-netaddr \
 	tests/unit/test-strutil \
 	tests/unit/test-json-out \
-	tests/unit/test-site-config
+	tests/unit/test-site-config \
+	tests/unit/test-sd-notify
 tests_unit_test_cmdline_LDADD = $(TAP_LDADD)
 tests_unit_test_tftp_pkt_LDADD = $(TAP_LDADD)
 # builder/ parts tested on their own.
@@ -95,6 +96,60 @@ tests_unit_test_dhcp_reply_LDADD = $(TAP_LDADD)
 tests_unit_test_leases_SOURCES = tests/unit/test-leases.c server/leases.c server/leases.h
 tests_unit_test_leases_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_leases_LDADD = $(TAP_LDADD)
+# Faults and confinement (SECURITY.md): the seccomp filter and Landlock
+# applied by server/sandbox.c itself, disklessd killed, flooded, on a full
+# disk and under valgrind, and builds killed or out of room. t-fault-kill,
+# t-fault-flood and t-valgrind skip unless DISKLESS_SLOW_TESTS=1.
+check_PROGRAMS += tests/unit/test-sandbox
+tests_unit_test_sandbox_SOURCES = tests/unit/test-sandbox.c server/sandbox.c \
+	server/sandbox.h
+tests_unit_test_sandbox_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_sandbox_LDADD = $(TAP_LDADD)
+# Valgrind 3.19 has no openat2(2): t-valgrind.sh preloads this (only there).
+check_PROGRAMS += tests/integration/vg-openat2.so
+tests_integration_vg_openat2_so_SOURCES = tests/integration/vg-openat2.c
+tests_integration_vg_openat2_so_CFLAGS = $(WARN_CFLAGS) -fPIC
+tests_integration_vg_openat2_so_LDFLAGS = -shared
+FAULT_TESTS = \
+	tests/unit/test-sandbox \
+	tests/integration/t-confine.sh \
+	tests/integration/t-fault-diskfull.sh \
+	tests/cli/t-fault-build.sh \
+	tests/integration/t-fault-kill.sh \
+	tests/integration/t-fault-flood.sh \
+	tests/integration/t-valgrind.sh
+TESTS += $(FAULT_TESTS)
+EXTRA_DIST += \
+	tests/cli/t-fault-build.sh \
+	tests/integration/t-confine.sh \
+	tests/integration/t-fault-diskfull.sh \
+	tests/integration/t-fault-kill.sh \
+	tests/integration/t-fault-flood.sh \
+	tests/integration/t-valgrind.sh \
+	tests/integration/flood.py \
+	tests/integration/fault-lib.sh \
+	tests/integration/dhcp-load.py
+# disklessd's status table, read back by diskless status's parser.
+STATUS_DOC_SRC = builder/status-doc.c builder/status-doc.h \
+	builder/oci-json.c builder/oci-json.h
+check_PROGRAMS += tests/unit/test-status tests/unit/test-status-doc \
+	tests/unit/test-control
+tests_unit_test_status_SOURCES = tests/unit/test-status.c \
+	server/status.c server/status.h $(STATUS_DOC_SRC)
+tests_unit_test_status_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server \
+	-I$(top_srcdir)/builder
+tests_unit_test_status_LDADD = $(TAP_LDADD) $(INIH_LIBS)
+tests_unit_test_status_doc_SOURCES = tests/unit/test-status-doc.c $(STATUS_DOC_SRC)
+tests_unit_test_status_doc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+tests_unit_test_status_doc_LDADD = $(TAP_LDADD)
+tests_unit_test_control_SOURCES = tests/unit/test-control.c \
+	server/control.c server/control.h server/status.c server/status.h \
+	server/loop.c server/loop.h $(STATUS_DOC_SRC)
+tests_unit_test_control_CPPFLAGS = $(tests_unit_test_status_CPPFLAGS)
+tests_unit_test_control_LDADD = $(TAP_LDADD) $(INIH_LIBS)
+TESTS += tests/unit/test-status tests/unit/test-status-doc tests/unit/test-control \
+	tests/integration/t-status.sh tests/cli/t-status-cli.sh
+EXTRA_DIST += tests/integration/t-status.sh tests/cli/t-status-cli.sh
 tests_unit_test_modalias_LDADD = $(TAP_LDADD)
 tests_unit_test_netconf_file_LDADD = $(TAP_LDADD)
 # The init's DHCP client keeps its pure packet code in initrd/.
@@ -107,6 +162,7 @@ tests_unit_test_netaddr_LDADD = $(TAP_LDADD)
 tests_unit_test_strutil_LDADD = $(TAP_LDADD)
 tests_unit_test_json_out_LDADD = $(TAP_LDADD)
 tests_unit_test_site_config_LDADD = $(TAP_LDADD) $(INIH_LIBS)
+tests_unit_test_sd_notify_LDADD = $(TAP_LDADD)
 
 TESTS += \
 	tests/unit/test-tftp-pkt \
@@ -115,6 +171,8 @@ TESTS += \
 	tests/integration/t-tftp-privs.sh \
 	tests/integration/t-tftp-limits.sh \
 	tests/integration/t-tftp-storm.sh \
+	tests/integration/t-tftp-shutdown.sh \
+	tests/integration/t-tftp-swap.sh \
 	tests/integration/t-tftp-bigfile.sh \
 	tests/integration/t-dhcp-clients.sh \
 	tests/unit/test-bootcfg \
@@ -132,9 +190,17 @@ TESTS += \
 	tests/unit/test-strutil \
 	tests/unit/test-json-out \
 	tests/unit/test-site-config \
+	tests/unit/test-sd-notify \
+	tests/cli/t-install.sh \
+	tests/cli/t-unit.sh \
+	tests/cli/t-completion.sh \
+	tests/cli/t-deb.sh \
 	tests/cli/t-programs.sh \
 	tests/cli/t-config-check.sh \
 	tests/cli/t-man-config.sh \
+	tests/cli/t-man-diskless.sh \
+	tests/cli/t-man-disklessd.sh \
+	tests/cli/t-man-init.sh \
 	tests/cli/t-configure.sh \
 	tests/vm/t-init-dryrun.sh \
 	tests/cli/t-initrd.sh \
@@ -164,7 +230,14 @@ VM_TESTS = \
 	tests/vm/t-init-overlay.sh \
 	tests/vm/t-init-badpath.sh \
 	tests/vm/t-init-denied.sh \
-	tests/vm/t-init-late-server.sh
+	tests/vm/t-init-late-server.sh \
+	tests/vm/t-e2e-demo.sh \
+	tests/vm/t-pxe-full.sh \
+	tests/vm/t-pxe-proxy.sh
+# The C unit tests alone: what a package build runs (debian/rules).
+PHONY_TARGETS += check-unit
+check-unit:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(filter tests/unit/%,$(TESTS))"
 PHONY_TARGETS += check-vm
 check-vm: all
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(VM_TESTS)" DISKLESS_VM_TESTS=1
@@ -173,11 +246,26 @@ EXTRA_DIST += \
 	$(VM_TESTS) \
 	tests/vm/pxe-vmboot.sh \
 	tests/vm/vm-lib.sh \
+	tests/vm/pxe-lib.sh \
+	tests/vm/e2e-lib.sh \
+	scripts/demo \
 	tests/vm/t-init-dryrun.sh \
 	tests/lib.sh \
+	tests/cli/install-lib.sh \
+	tests/cli/notify-lib.sh \
+	tests/cli/notify-listen.py \
+	tests/cli/t-install.sh \
+	tests/cli/t-unit.sh \
+	tests/cli/t-completion.sh \
+	tests/cli/t-deb.sh \
+	debian \
 	tests/cli/t-programs.sh \
 	tests/cli/t-config-check.sh \
 	tests/cli/t-man-config.sh \
+	tests/cli/t-man-diskless.sh \
+	tests/cli/t-man-disklessd.sh \
+	tests/cli/t-man-init.sh \
+	tests/cli/man-lib.sh \
 	tests/cli/t-configure.sh \
 	tests/cli/t-initrd.sh \
 	tests/cli/t-pxe.sh \
@@ -194,6 +282,8 @@ EXTRA_DIST += \
 	tests/integration/t-tftp-privs.sh \
 	tests/integration/t-tftp-storm.sh \
 	tests/integration/t-tftp-limits.sh \
+	tests/integration/t-tftp-shutdown.sh \
+	tests/integration/t-tftp-swap.sh \
 	tests/integration/t-tftp-bigfile.sh \
 	tests/integration/t-dhcp-clients.sh \
 	tests/integration/tftp-lib.sh \
@@ -227,7 +317,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz-build-json \
 	tests/fuzz/fuzz-build-template \
 	tests/fuzz/fuzz-build-archive \
-	tests/fuzz/fuzz-tftp-pkt
+	tests/fuzz/fuzz-tftp-pkt \
+	tests/fuzz/fuzz-status-doc
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I. -I$(top_srcdir)/lib -I$(top_srcdir)/tests -I$(top_srcdir)/initrd \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBEXECDIR='"$(pkglibexecdir)"' \
@@ -265,6 +356,9 @@ tests/fuzz/fuzz-build-archive: tests/fuzz/fuzz-build-archive.c builder/image.c \
 	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS)
 tests/fuzz/fuzz-tftp-pkt: tests/fuzz/fuzz-tftp-pkt.c lib/tftp-pkt.c config.h
 	$(FUZZ_LINK)
+tests/fuzz/fuzz-status-doc: tests/fuzz/fuzz-status-doc.c builder/status-doc.c \
+		builder/oci-json.c lib/netaddr.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder
 EXTRA_DIST += $(FUZZ_TARGETS:=.c) tests/fuzz/corpus tests/fuzz/run.sh
 CLEANFILES += $(FUZZ_TARGETS)
 clean-local: clean-fuzz

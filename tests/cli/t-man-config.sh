@@ -2,6 +2,7 @@
 # t-man-config.sh: diskless.conf(5) documents every key the reader accepts,
 # and the reader accepts every key the page documents, in its section.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/diskless.conf.5.scd
 keys=$top_srcdir/lib/site-keys.c
@@ -35,5 +36,7 @@ while IFS= read -r sk; do
 	*) ok "accepted: [$s] $k" true ;;
 	esac
 done < "$TEST_TMP/documented"
+
+man_renders diskless.conf.5
 
 done_testing

@@ -20,13 +20,15 @@ NS=dlchk-$$
 NET=10.78.$(($$ % 250 + 1))
 SRV=$NET.1
 
-# A Linux boot protocol header whose kernel_version string is $2.
+# A Linux boot protocol header whose kernel_version string is $2, where
+# Debian's 6.1.0-57 kernel has it: 0x42c0 + 0x200, past the first 16 KiB
+# (check read only those once).
 make_bzimage() {
-	head -c 4096 /dev/zero >"$1"
+	head -c 20480 /dev/zero >"$1"
 	printf 'HdrS' | dd of="$1" bs=1 seek=$((0x202)) conv=notrunc 2>/dev/null
 	printf '\017\002' | dd of="$1" bs=1 seek=$((0x206)) conv=notrunc 2>/dev/null
-	printf '\000\004' | dd of="$1" bs=1 seek=$((0x20e)) conv=notrunc 2>/dev/null
-	printf '%s (test@diskless) #1 SMP' "$2" | dd of="$1" bs=1 seek=$((0x600)) \
+	printf '\300\102' | dd of="$1" bs=1 seek=$((0x20e)) conv=notrunc 2>/dev/null
+	printf '%s (test@diskless) #1 SMP' "$2" | dd of="$1" bs=1 seek=$((0x44c0)) \
 		conv=notrunc 2>/dev/null
 }
 

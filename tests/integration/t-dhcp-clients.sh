@@ -48,6 +48,7 @@ mode = full
 tftp-root = $T/tftp
 state-dir = $T/state
 hosts-dir = none
+control-socket = none
 
 [dhcp]
 netmask = 255.255.255.0

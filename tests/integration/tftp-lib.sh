@@ -23,6 +23,7 @@ tftp_setup() {
 	address = 192.0.2.1
 	mode = proxy
 	tftp-root = $ROOT
+	control-socket = none
 
 	[tftp]
 	max-transfers = ${TFTP_MAX_TRANSFERS:-512}

@@ -296,12 +296,18 @@ test_loaders(void)
 	free(t);
 	tap_is_int(gen(bootcfg_grub_default, NULL, NULL, &t), 0, "grub default: ok");
 	tap_ok(t && strstr(t, " BOOTIF=01-${net_default_mac}\n"), "grub default: BOOTIF from GRUB");
+	tap_ok(t && strstr(t, "\tinitrd /lab/initrd.img\n\tif [ \"$?\" != 0 ]; then\n") &&
+		       strstr(t, "\t\treboot\n"),
+		"grub default: a failed load reboots (never the kernel without its initrd)");
 	free(t);
 	tap_is_int(gen(NULL, bootcfg_ipxe_host, &hosts[1], &t), 0, "ipxe host: ok");
 	tap_ok(t && strncmp(t, "#!ipxe\n", 7) == 0 &&
 		       strstr(t, "kernel /lab/vmlinuz initrd=initrd.img root=/dev/nfs") &&
-		       strstr(t, "\nboot\n"),
+		       strstr(t, "\ninitrd /lab/initrd.img || goto retry\nboot || goto retry\n"
+				 ":retry\n"),
 		"ipxe host: script with kernel, initrd= for EFI, boot");
+	tap_ok(t && strstr(t, "\nsleep 5\nimgfree\ngoto load\n"),
+		"ipxe host: a failed load starts over with no image left (not the menu)");
 	free(t);
 	tap_is_int(gen(bootcfg_ipxe_default, NULL, NULL, &t), 0, "ipxe default: ok");
 	tap_ok(t && strstr(t, "chain --autofree /ipxe/01-${netX/mac:hexhyp}.ipxe || goto menu\n") &&

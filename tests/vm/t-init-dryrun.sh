@@ -20,7 +20,7 @@ run() {
 has() {
 	printf '%s\n' "$out" | grep -qxF -- "$1"
 }
-echo 1..16
+echo 1..18
 
 run "root=/dev/nfs nfsroot=10.0.0.1:/srv/lab,vers=3,nolock,proto=tcp ro ip=10.0.0.11:10.0.0.1:10.0.0.1:255.255.255.0:pc01::off:10.0.0.1 BOOTIF=01-52-54-00-12-34-56 diskless.overlay=tmpfs panic=10"
 ok $rc "static line: exit 0"
@@ -29,6 +29,10 @@ has "interface: the one with MAC 52:54:00:12:34:56 (BOOTIF=)"; ok $? "static lin
 has "address: static 10.0.0.11/24 gateway 10.0.0.1"; ok $? "static line: address"
 has "overlay: tmpfs"; ok $? "static line: overlay"
 has "on failure: reboot after 10 s"; ok $? "static line: panic"
+run "root=/dev/nfs ip=dhcp panic=0"
+has "on failure: halt (panic=0)"; ok $? "panic=0 halts, as the boot does"
+run "root=/dev/nfs ip=dhcp panic=-1"
+has "on failure: reboot at once (panic=-1)"; ok $? "panic=-1 reboots at once"
 
 run "root=/dev/nfs ip=dhcp"
 ok $rc "dhcp line: exit 0"

@@ -9,10 +9,12 @@
 # by PID (or by the process group we created) in the EXIT trap.
 #
 # Environment: DISKLESS_INIT (the static init; default: built tree
-# $top_builddir/initrd/diskless-init), DISKLESS (the CLI: its `initrd`
-# command is preferred over the self-built initramfs when it works),
+# $top_builddir/initrd/diskless-init), DISKLESS (the CLI, default
+# $top_builddir/builder/diskless: its `initrd` builds the initramfs),
 # VM_KVER (kernel version, default: newest /boot/vmlinuz-*), VM_KEEP=1 keeps
-# the work directory, VM_SELF_INITRD=1 skips `$DISKLESS initrd`.
+# the work directory, VM_SELF_INITRD=1 boots an initramfs built here instead
+# of `$DISKLESS initrd` (only when asked: a failing `diskless initrd` fails
+# the test).
 
 VM_ID=$$
 VM_NS_SRV="dls$VM_ID"
@@ -102,6 +104,7 @@ vm_cleanup() {
 	done
 	ip netns del "$VM_NS_SRV" 2>/dev/null
 	ip netns del "$VM_NS_CLI" 2>/dev/null
+	[ -n "${VM_NS_EXTRA:-}" ] && ip netns del "$VM_NS_EXTRA" 2>/dev/null
 	if [ -n "$VM_WORK" ] && [ -z "${VM_KEEP:-}" ]; then
 		rm -rf "$VM_WORK"
 	elif [ -n "$VM_WORK" ]; then
@@ -128,17 +131,24 @@ vm_net_setup() {
 	ip -n "$VM_NS_CLI" link set "$VM_BR" up
 }
 
-# The image: busybox and an init that prints what the test checks, then
-# powers off (QEMU runs with -no-reboot, so it exits).
+# vm_make_root [DIR [NAME]]: the image (default $VM_WORK/root): busybox and
+# an init that prints what the tests check, then powers off (QEMU runs with
+# -no-reboot, so it exits). Only this tree can print its ROOT-IMAGE line: the
+# token is drawn here, when the tree is made. BOOT-ID is the guest kernel's
+# per-boot random id; the init also writes it to /boot-id.<hostname> when
+# the root is writable, so a host can see which boot wrote into an export.
+# MACHINE-ID: the image's /etc/machine-id, or one made now (in /etc when
+# writable, else in /run), as systemd does on a first boot.
 vm_make_root() {
-	local r="$VM_WORK/root"
+	local r="${1:-$VM_WORK/root}" name="${2:-root}"
 	mkdir -p "$r/bin" "$r/sbin" "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/etc" "$r/tmp"
 	cp /bin/busybox "$r/bin/busybox"
-	ln -s busybox "$r/bin/sh"
+	ln -sf busybox "$r/bin/sh"
 	cat > "$r/sbin/init" <<'EOF'
 #!/bin/sh
 export PATH=/bin
 echo "DISKLESS-ROOT-MARKER pid=$$"
+echo "ROOT-IMAGE $(cat /etc/image-name) $(cat /etc/image-token)"
 grep -E ' / | /run/diskless' /proc/mounts | sed 's/^/ROOTMOUNT /'
 if echo written-by-guest > /guest-write 2>/dev/null && [ "$(cat /guest-write)" = written-by-guest ]; then
 	echo GUEST-WRITE-OK
@@ -148,17 +158,28 @@ fi
 [ -f /run/diskless/resolv.conf ] && sed 's/^/RESOLV /' /run/diskless/resolv.conf
 for f in /run/net-*.conf; do [ -f "$f" ] && sed 's/^/NETCONF /' "$f"; done
 echo "HOSTNAME $(hostname)"
+ip -4 addr show | sed -n 's/.*inet \([0-9.]*\/[0-9]*\).* \([a-z0-9]*\)$/IPADDR \1 \2/p' | grep -v ' lo$'
+boot=$(cat /proc/sys/kernel/random/boot_id)
+echo "BOOT-ID $boot"
+echo "$boot" > "/boot-id.$(hostname)" 2>/dev/null
+if [ ! -s /etc/machine-id ] && ! tr -d - < /proc/sys/kernel/random/uuid > /etc/machine-id 2>/dev/null; then
+	[ -s /run/machine-id ] || tr -d - < /proc/sys/kernel/random/uuid > /run/machine-id
+	echo "MACHINE-ID $(cat /run/machine-id) run"
+else
+	echo "MACHINE-ID $(cat /etc/machine-id) etc"
+fi
 echo DISKLESS-ROOT-DONE
 poweroff -f
 EOF
 	chmod 755 "$r/sbin/init"
 	echo "image-file" > "$r/etc/image-file"
+	echo "$name" > "$r/etc/image-name"
+	tr -d - < /proc/sys/kernel/random/uuid > "$r/etc/image-token"
 }
 
 # vm_ganesha_start PROTOCOLS ACCESS [EXPORT_PSEUDO [CLIENTS]]
 # PROTOCOLS "3, 4" or "4"; ACCESS RW or RO; CLIENTS the CIDR allowed (a
-# client outside it gets no access at all). rpcbind only for v3 (vm-boot
-# pitfall 1); both get a private /run (pitfall 2).
+# client outside it gets no access at all).
 vm_ganesha_start() {
 	local protos="$1" access="$2" pseudo="${3:-/nbroot}" clients="${4:-10.77.0.0/24}"
 	local conf="$VM_WORK/ganesha.conf"
@@ -175,13 +196,21 @@ EXPORT { Export_Id = 1; Path = "$VM_WORK/root"; Pseudo = $pseudo; Access_Type = 
   FSAL { Name = VFS; } }
 LOG { Default_Log_Level = EVENT; }
 EOF
+	vm_ganesha_run "$conf" "$protos"
+}
+
+# vm_ganesha_run CONF PROTOCOLS: ganesha in the server namespace. rpcbind
+# only when PROTOCOLS has 3 (vm-boot pitfall 1); both get a private /run
+# (pitfall 2). Returns once port 2049 listens.
+vm_ganesha_run() {
+	local conf="$1" protos="$2"
 	local rpc=""
 	case "$protos" in *3*) rpc="rpcbind -f -w & sleep 0.3;" ;; esac
 	# setsid: one process group to kill; unshare -m: a private /run
 	setsid ip netns exec "$VM_NS_SRV" unshare -m --propagation private sh -c "
 		mount -t tmpfs tmpfs /run && mkdir -p /run/rpcbind &&
 		$rpc
-		exec timeout 600 ganesha.nfsd -F -L '$VM_WORK/ganesha.log' -f '$conf' -N NIV_EVENT -p '$VM_WORK/ganesha.pid'
+		exec timeout 900 ganesha.nfsd -F -L '$VM_WORK/ganesha.log' -f '$conf' -N NIV_EVENT -p '$VM_WORK/ganesha.pid'
 	" >"$VM_WORK/ganesha.out" 2>&1 &
 	VM_PGIDS="$VM_PGIDS $!"
 	echo "$!" >> "$VM_WORK/pgids"
@@ -222,13 +251,16 @@ vm_mod_chain() {
 	  print kd "/" m; exit }' "$kd/modules.dep"
 }
 
-# vm_initrd OUT: the initramfs. Prefers `$DISKLESS initrd` (builder/) when
-# that command exists; else builds one here in the same file format:
-# /init, /dev/console, the .ko files, /etc/diskless/modules.{load,alias}.
+# vm_initrd OUT: the initramfs, built by `$DISKLESS initrd` (builder/).
+# When that fails the test stops with "Bail out!": a test must never boot
+# another initramfs than the product's without saying so. VM_SELF_INITRD=1
+# is the explicit opt-in for the one built here in the same file format
+# (/init, /dev/console, the .ko files, /etc/diskless/modules.{load,alias}),
+# to tell a builder bug from an init bug.
 vm_initrd() {
 	local out="$1" st="$VM_WORK/initrd-staging" kd="/lib/modules/$VM_KVER" m p
-	if [ -z "${VM_SELF_INITRD:-}" ] && [ -n "${DISKLESS:-}" ] &&
-		"$DISKLESS" initrd --help >/dev/null 2>&1; then
+	if [ -z "${VM_SELF_INITRD:-}" ]; then
+		: "${DISKLESS:=${top_builddir:-.}/builder/diskless}"
 		# virtio_pci is the PCI transport virtio_net needs: ask for it too
 		if "$DISKLESS" initrd --init "$DISKLESS_INIT" --kernel-version "$VM_KVER" \
 			--nic e1000,e1000e,virtio_net,virtio_pci --compress gzip \
@@ -236,9 +268,12 @@ vm_initrd() {
 			vm_diag "initrd built by $DISKLESS initrd"
 			return 0
 		fi
-		vm_diag "$DISKLESS initrd failed, building the test initramfs here:"
+		vm_diag "$DISKLESS initrd failed (VM_SELF_INITRD=1 boots a test-built initramfs instead):"
 		sed 's/^/#   /' "$VM_WORK/initrd.log"
+		echo "Bail out! diskless initrd failed"
+		exit 1
 	fi
+	vm_diag "VM_SELF_INITRD=1: booting the initramfs built by vm-lib.sh, not diskless initrd"
 	rm -rf "$st"
 	mkdir -p "$st/dev" "$st/etc/diskless" "$st/proc" "$st/sys" "$st/run" "$st/root"
 	cp "$DISKLESS_INIT" "$st/init"

@@ -5,7 +5,7 @@
 # network configuration present for each stack it has, identity and
 # leftovers handled, and the manifest verified. Skipped when mmdebstrap
 # cannot reach the Debian mirror.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_root
 need_cmd findmnt bsdtar
 

@@ -4,7 +4,7 @@
 # corrupt archives. Each must be refused with one line naming the entry,
 # write nothing outside the image, and leave the previous image intact
 # (checked with diskless verify against its manifest).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_cmd bsdtar
 
 T=$TEST_TMP

@@ -4,7 +4,7 @@
 # layers as a `docker save` archive. Checks layer order, whiteouts, an opaque
 # directory, and that hostile whiteouts are refused without deleting anything
 # outside the image.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_cmd tar sha256sum gzip
 
 T=$TEST_TMP

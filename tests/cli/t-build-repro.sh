@@ -3,7 +3,7 @@
 # identical tarballs and manifests, also under another umask, with the
 # input files' mtimes changed, from a directory read in another order, and
 # with overlays checked out at another time. Runs unprivileged (--out-tar).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_cmd bsdtar
 
 T=$TEST_TMP

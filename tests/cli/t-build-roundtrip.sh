@@ -5,7 +5,7 @@
 # owners, link counts, device numbers, symlink targets, sizes, sparse holes,
 # xattrs incl. security.capability, ACLs, long and non-UTF-8 names), and
 # with diskless verify against both manifests. Every compression and cpio.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_root
 need_cmd bsdtar setcap getcap setfattr getfattr setfacl getfacl mknod
 

@@ -7,7 +7,7 @@
 # and host names from the site config named by -c / --config= (hosts
 # directory included; a config with errors still gives its sections).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 BC=/usr/share/bash-completion/bash_completion
 [ -r "$BC" ] || skip_all "needs bash-completion ($BC)"

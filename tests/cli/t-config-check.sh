@@ -3,7 +3,7 @@
 # INI and JSON output), and on each hostile file of tests/data/config/, whose
 # "; expect: LINE: TEXT" lines name the diagnostics that must appear.
 # With --update, rewrites the golden files instead.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 golden=$top_srcdir/tests/data/golden
 check() { (cd "$top_srcdir" && "$DISKLESS" config check "$@"); }

@@ -2,7 +2,7 @@
 # t-configure.sh: when pkg-config cannot find a library, configure stops and
 # names the Debian package to install. A stand-in pkg-config hides one module
 # at a time and passes everything else to the real one.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_cmd pkg-config
 
 real=$(command -v pkg-config)

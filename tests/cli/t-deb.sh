@@ -7,7 +7,7 @@
 # it, the service user, an enabled unit that `systemd-analyze verify`
 # accepts and whose ExecStart= reaches READY=1 as the user diskless; then
 # `dpkg --purge` takes it all away again.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_root
 [ "${DISKLESS_SLOW_TESTS:-}" = 1 ] ||

@@ -10,7 +10,7 @@
 # kea-dhcp4 is not installed by the test deps (its package starts a daemon):
 # set KEA_DHCP4 to a kea-dhcp4 binary, e.g. from
 #   apt-get download kea-dhcp4-server && dpkg -x kea-dhcp4-server_*.deb kea
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 [ -x "$DISKLESS" ] || skip_all "no diskless program at $DISKLESS"
 W=$TEST_TMP

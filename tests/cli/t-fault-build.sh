@@ -16,7 +16,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${FAULT_MNTNS:-}" ] &&
 	unshare -m --propagation private true 2>/dev/null; then
 	FAULT_MNTNS=1 exec unshare -m --propagation private /bin/sh "$0" "$@"
 fi
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_root
 need_cmd bsdtar mkfifo mount timeout

@@ -3,7 +3,7 @@
 # (skipped when there is none with NFS and e1000 modules): the archive's
 # layout, the modules.load/modules.alias contract with diskless-init, the
 # error messages and exit codes, and byte-for-byte reproducibility.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_cmd bsdtar cpio
 kver=

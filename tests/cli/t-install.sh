@@ -5,7 +5,7 @@
 # the example site, the systemd unit, sysusers.d, bash completion), with
 # the expected modes, nothing outside /usr and /etc; `make uninstall`
 # removes every file again.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/install-lib.sh"
 need_cmd find sort readelf
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t-man-config.sh: diskless.conf(5) documents every key the reader accepts,
 # and the reader accepts every key the page documents, in its section.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/diskless.conf.5.scd

@@ -6,7 +6,7 @@
 # A section names its command in words ("config check"): $sec and $c are
 # left unquoted on purpose, to split them.
 # shellcheck disable=SC2086
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/diskless.1.scd

@@ -2,7 +2,7 @@
 # t-man-disklessd.sh: disklessd(8) documents every option `disklessd --help`
 # lists and only options the daemon accepts, every signal it handles and
 # every environment variable it reads, and only those.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/disklessd.8.scd

@@ -4,7 +4,7 @@
 # documents only words the parser acts on: for each documented word, one of
 # the page's own examples changes what `diskless-init -n` prints, and no
 # example of the page draws a warning.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/diskless-init.8.scd

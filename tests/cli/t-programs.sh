@@ -1,7 +1,7 @@
 #!/bin/sh
 # t-programs.sh: the three programs answer --help and --version, and use the
 # exit codes of DESIGN.md (0 ok, 1 runtime failure, 2 usage or config error).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 version=$(sed -n 's/^AC_INIT(\[diskless\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 

@@ -4,7 +4,7 @@
 # host removal, the atomic swap under a reader, failure leaving the old tree,
 # reproducible output. Needs pxelinux and syslinux-common; GRUB's UEFI image
 # is checked when grub-mkimage (grub-efi-amd64-bin) is installed.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 [ -x "$DISKLESS" ] || skip_all "no diskless program at $DISKLESS"
 [ -f /usr/lib/PXELINUX/pxelinux.0 ] || skip_all "needs pxelinux (/usr/lib/PXELINUX/pxelinux.0)"

@@ -5,7 +5,7 @@
 # table (sorted, aligned, sizes, rates, "ago" against the server's clock),
 # --json passed through, and hostile answers (garbage, empty, oversized,
 # terminal escapes, silence) refused or defused.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 T=$TEST_TMP
 st() { "$DISKLESS" status "$@"; }

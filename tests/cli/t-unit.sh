@@ -10,7 +10,7 @@
 #     bound and it runs as the service user; RELOADING=1 then READY=1 on
 #     SIGHUP; STOPPING=1 on SIGTERM, then exits 0;
 #   - a NOTIFY_SOCKET it cannot use is reported and does not stop it.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/cli/install-lib.sh"
 
 # systemd-analyze rates 0 (locked down) to 10; "OK" is below 5. The unit

@@ -7,7 +7,7 @@
 # the exit status is 1, and verify itself changes nothing in the tree.
 # (xattrs and ACLs are not compared: the mtree format has no keyword for
 # them; diskless(1) says so.)
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_root
 
 T=$TEST_TMP

@@ -5,7 +5,7 @@
 # a missing path, an image without /sbin/init, a kernel without its modules,
 # and a server with NFSv4 only. Each must give the right finding and exit
 # code. Needs root (netns), ganesha.nfsd with the VFS FSAL, rpcbind, ip.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_root
 need_cmd ip ganesha.nfsd rpcbind timeout dd cpio gzip

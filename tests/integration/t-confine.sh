@@ -12,7 +12,7 @@
 # That the filter kills on a forbidden system call, and what Landlock
 # allows, is tested on the same code by tests/unit/test-sandbox; names that
 # leave the TFTP root by tests/integration/t-tftp-escape.sh.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/fault-lib.sh"
 
 need_root

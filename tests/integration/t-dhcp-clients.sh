@@ -6,7 +6,7 @@
 # gets an address from the range, and the same one again on a second run;
 # after kill -9 and a restart the leases are still bound (the journal):
 # another client asking for a bound address does not get it.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_root
 need_cmd ip timeout busybox

@@ -9,7 +9,7 @@
 # it was (a little slack for the allocator), and its statistics count the
 # malformed requests. (Full mode listens on 67 and 69; port 4011 is open in
 # proxy mode only, where the same parser reads it.)
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/fault-lib.sh"
 
 need_root

@@ -13,7 +13,7 @@
 # across all the restarts, and every TFTP fetch eventually completed with
 # the right bytes. (Sending ACKs before the journal write makes this test
 # fail with dozens of lost and doubled leases.)
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/fault-lib.sh"
 
 need_root

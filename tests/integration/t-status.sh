@@ -10,7 +10,7 @@
 # folder: a member of the group reads it, another user is refused. A second
 # server leaves the live socket alone; once the server stops, a stale
 # socket gives "Connection refused" and a restart replaces it.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 
 need_root
 need_cmd ip timeout busybox tftp jq python3 setpriv stat

@@ -3,7 +3,7 @@
 # random data past 4 GiB and in its last bytes, fetched at blksize 65464:
 # 64-bit offsets and a block number that wraps. About 30 s and 5 GiB of
 # disk for the copy.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 [ "${DISKLESS_SLOW_TESTS:-}" = 1 ] ||

@@ -4,7 +4,7 @@
 # cmp: 0, 511/512/513 bytes, exactly 3 x 1468, 8 MiB, and 64 MiB at
 # 512-byte blocks (the block number wraps 65535 -> 0 twice). Also netascii,
 # a refused write, and SIGHUP in the middle of a transfer.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_cmd tftp atftp curl busybox cmp

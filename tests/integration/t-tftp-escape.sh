@@ -3,7 +3,7 @@
 # names at all, get a TFTP error and a log line; names that only look odd
 # (the root's own prefix, a leading '/', a symlink inside the root) work.
 # Raw request packets come from a few lines of python3.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_cmd python3 mkfifo

@@ -3,7 +3,7 @@
 # beyond a client's request rate are dropped (no answer: the client retries)
 # and logged, rate-limited; a duplicate RRQ joins the running transfer
 # instead of starting a second one.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_cmd python3

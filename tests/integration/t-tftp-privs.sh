@@ -3,7 +3,7 @@
 # unprivileged user with no capabilities, NoNewPrivs and a seccomp filter
 # (read from /proc/PID/status of the running daemon), and still serves and
 # reloads its config under that sandbox. In a network namespace of its own.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_root

@@ -5,7 +5,7 @@
 # retransmission timer (GRUB sat 38 s on a dead transfer in
 # tests/vm/t-pxe-full.sh before this). tftp-hpa on loopback: it prints the
 # server's error and exits well before its own 25 s timeout.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_cmd tftp truncate

@@ -7,7 +7,7 @@
 # iPXE asks for). atftp 0.8 is left out on purpose: its windowsize client
 # aborts on a resent OACK and does not re-ACK blocks it already has, so under
 # loss it fails against any server (checked against atftpd itself).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_root

@@ -4,7 +4,7 @@
 # name (renameat2 RENAME_EXCHANGE, then deletes the old one): the running
 # server must serve the new tree at once. It used to keep a descriptor of
 # the old root and answer "file not found" to everything until restarted.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
 
 need_cmd curl cmp

@@ -17,7 +17,7 @@
 # that with ENOSYS and the daemon goes on without). Valgrind 3.19 has no
 # openat2(2) either: tests/integration/vg-openat2.so, preloaded, turns it
 # into openat(2) for this test only.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/fault-lib.sh"
 
 need_root

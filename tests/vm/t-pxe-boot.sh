@@ -5,7 +5,7 @@
 # through OVMF's own PXE into GRUB and through iPXE's EFI ROM (its script,
 # and the same GRUB file), and an unknown machine into the default entry. Each must reach the exact kernel
 # command line written for it.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh" || exit 1
 [ "${DISKLESS_VM_TESTS:-}" = 1 ] ||
 	skip_all "VM boots run once per test run (set DISKLESS_VM_TESTS=1, as scripts/test does)"
 need_root

@@ -89,6 +89,24 @@ need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root"; }
 need_cmd() { for _c; do command -v "$_c" >/dev/null 2>&1 || skip_all "needs $_c"; done; }
 
 at_exit() { _tap_cleanup="$*; $_tap_cleanup"; }
+
+# daemon_wait TPID LOG PATTERN N [TENTHS]: a daemon started in the
+# background under `timeout` (TPID) is up when `timeout` has its child and
+# LOG has PATTERN N times (N = 0: the child alone). Sets DPID (the daemon
+# itself, for /proc and signals). Waits TENTHS of a second at most (50);
+# fails when `timeout` exits first or the time is up.
+daemon_wait() {
+	DPID=
+	for _i in $(seq "${5:-50}"); do
+		[ -n "$DPID" ] ||
+			DPID=$(cat "/proc/$1/task/$1/children" 2>/dev/null | tr -d ' ')
+		_n=$(grep -c -- "$3" "$2" 2>/dev/null)
+		[ -n "$DPID" ] && [ "${_n:-0}" -ge "$4" ] && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
 _tap_exit() {
 	_rc=$?
 	eval "$_tap_cleanup" >/dev/null 2>&1

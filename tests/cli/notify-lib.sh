@@ -63,12 +63,7 @@ notify_start() {
 		>>"$T/disklessd.log" 2>&1 &
 	TPID=$!
 	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
-	DPID=
-	for _i in $(seq 50); do
-		DPID=$(cat "/proc/$TPID/task/$TPID/children" 2>/dev/null | tr -d ' ')
-		[ -n "$DPID" ] && break
-		sleep 0.1
-	done
+	daemon_wait "$TPID" "$T/disklessd.log" '' 0
 }
 
 wait_msg() {

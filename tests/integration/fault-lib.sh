@@ -93,16 +93,8 @@ dstart() {
 		timeout "${DAEMON_TIMEOUT:-600}" "$@" "$DISKLESSD" -d -v -c "$CONF" \
 		-u nobody $DAEMON_ARGS >>"$DLOG" 2>&1 &
 	TPID=$!
-	DPID=
 	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
-	for _i in $(seq 300); do
-		[ -n "$DPID" ] ||
-			DPID=$(cat "/proc/$TPID/task/$TPID/children" 2>/dev/null | tr -d ' ')
-		[ -n "$DPID" ] && [ "$(grep -c 'tftp: serving' "$DLOG")" -ge "$_starts" ] &&
-			return 0
-		kill -0 "$TPID" 2>/dev/null || break
-		sleep 0.05
-	done
+	daemon_wait "$TPID" "$DLOG" 'tftp: serving' "$_starts" 150 && return 0
 	diag "disklessd did not start: $(tail -5 "$DLOG")"
 	return 1
 }

@@ -75,16 +75,8 @@ dstart() {
 		timeout 300 "$DISKLESSD" -d -v -c "$CONF" -u nobody \
 		>>"$DLOG" 2>&1 &
 	TPID=$!
-	DPID=
-	for _i in $(seq 50); do
-		DPID=$(cat "/proc/$TPID/task/$TPID/children" 2>/dev/null | tr -d ' ')
-		[ -n "$DPID" ] && [ "$(grep -c 'dhcp: full mode on' "$DLOG")" -ge "$1" ] &&
-			break
-		kill -0 "$TPID" 2>/dev/null || break
-		sleep 0.1
-	done
 	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
-	[ "$(grep -c 'dhcp: full mode on' "$DLOG")" -ge "$1" ]
+	daemon_wait "$TPID" "$DLOG" 'dhcp: full mode on' "$1"
 }
 
 # setmac MAC: the client interface's hardware address

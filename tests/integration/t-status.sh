@@ -75,16 +75,8 @@ dstart() {
 	ip netns exec "$NS_S" env ASAN_OPTIONS="$DAEMON_ASAN_OPTIONS" \
 		timeout 300 "$DISKLESSD" -d -v -c "$CONF" -u daemon >>"$DLOG" 2>&1 &
 	TPID=$!
-	DPID=
-	for _i in $(seq 50); do
-		DPID=$(cat "/proc/$TPID/task/$TPID/children" 2>/dev/null | tr -d ' ')
-		[ -n "$DPID" ] && [ "$(grep -c 'control: status on' "$DLOG")" -ge "$1" ] &&
-			break
-		kill -0 "$TPID" 2>/dev/null || break
-		sleep 0.1
-	done
 	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
-	[ "$(grep -c 'control: status on' "$DLOG")" -ge "$1" ]
+	daemon_wait "$TPID" "$DLOG" 'control: status on' "$1"
 }
 
 st() { "$DISKLESS" status -s "$SOCK" "$@"; }

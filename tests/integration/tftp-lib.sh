@@ -40,15 +40,8 @@ tftp_start() {
 	[ -n "$_ns" ] && set -- ip netns exec "$_ns" "$@"
 	"$@" 2>"$DLOG" &
 	_tpid=$!
-	DPID=
-	for _i in $(seq 50); do
-		DPID=$(cat "/proc/$_tpid/task/$_tpid/children" 2>/dev/null | tr -d ' ')
-		[ -n "$DPID" ] && grep -q "tftp: serving" "$DLOG" && break
-		kill -0 "$_tpid" 2>/dev/null || break
-		sleep 0.1
-	done
 	at_exit "kill $_tpid 2>/dev/null; wait $_tpid 2>/dev/null"
-	grep -q "tftp: serving" "$DLOG"
+	daemon_wait "$_tpid" "$DLOG" 'tftp: serving' 1
 }
 
 tftp_stop() {

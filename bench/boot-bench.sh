@@ -19,8 +19,10 @@
 # the root's init); the per-run ratio ours/theirs (median [min..max]); the
 # initramfs sizes; and whether the target (ours at most 0.5x) is met.
 #
-# Usage: boot-bench.sh [-n RUNS] [-l] [-v] [-d] [-x RAW.tsv]
+# Usage: boot-bench.sh [-n RUNS] [-c CODEC] [-l] [-v] [-d] [-x RAW.tsv]
 #   -n  boots per member (default 3; each boot takes 10-40 s under TCG)
+#   -c  ours with `diskless initrd --compress CODEC` (default: its own
+#       default, zstd when the kernel reads it)
 #   -l  theirs with MODULES=list (e1000 virtio_net virtio_pci nfs nfsv3)
 #       instead of MODULES=netboot (Debian's documented NFS-root recipe)
 #   -v  verbose kernel (drop `quiet` from both command lines)
@@ -35,11 +37,12 @@
 # cpio, initramfs-tools with klibc-utils. Exit: 0 done, 1 a member never
 # reached its root, 2 usage or missing prerequisite.
 set -u
-RUNS=3 LISTMODS="" VERBOSE="" DEBUG="" RAW=""
-while getopts "n:lvdx:h" o; do
+RUNS=3 LISTMODS="" VERBOSE="" DEBUG="" RAW="" CODEC=()
+while getopts "n:c:lvdx:h" o; do
 	case $o in
 	n) RUNS=$OPTARG ;; l) LISTMODS=1 ;; v) VERBOSE=1 ;; d) DEBUG=1 ;; x) RAW=$OPTARG ;;
-	*) sed -n '4,36p' "$0"; exit 2 ;;
+	c) CODEC=(--compress "$OPTARG") ;;
+	*) sed -n '4,38p' "$0"; exit 2 ;;
 	esac
 done
 case $RUNS in '' | *[!0-9]* | 0) echo "boot-bench: -n $RUNS: not a positive count (give e.g. -n 3)" >&2; exit 2 ;; esac
@@ -70,7 +73,7 @@ vm_diag "kernel $VM_KVER, runs $RUNS, NIC e1000, NFSv3/TCP, static ip="
 
 # ours: only the NIC drivers the VM can have (as in the NFS tests)
 if ! timeout "$BUILD_TMO" "$DISKLESS" initrd --init "$DISKLESS_INIT" --kernel-version "$VM_KVER" \
-	--nic e1000,virtio_net,virtio_pci --out "$OURS" >"$VM_WORK/ours-build.log" 2>&1; then
+	--nic e1000,virtio_net,virtio_pci "${CODEC[@]}" --out "$OURS" >"$VM_WORK/ours-build.log" 2>&1; then
 	echo "boot-bench: diskless initrd failed:" >&2
 	sed 's/^/  /' "$VM_WORK/ours-build.log" >&2
 	exit 1
@@ -96,20 +99,8 @@ fi
 
 vm_net_setup || { echo "boot-bench: network namespaces failed" >&2; exit 1; }
 vm_make_root
-# The root's init: the guest's uptime first (busybox builtins only before
-# it), then the kernel's own time stamp of handing over to the initramfs.
-cat >"$VM_WORK/root/sbin/init" <<'EOF'
-#!/bin/sh
-export PATH=/bin
-[ -r /proc/uptime ] || mount -t proc proc /proc
-read up idle </proc/uptime
-echo
-echo "BOOT-BENCH-UPTIME $up"
-echo "BOOT-BENCH-RUNINIT $(dmesg | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' | head -n 1)"
-echo "DISKLESS-ROOT-MARKER pid=$$"
-poweroff -f
-EOF
-chmod 755 "$VM_WORK/root/sbin/init"
+# the root's init prints the uptime first (bench/root-init.sh)
+install -m 755 "$top_srcdir/bench/root-init.sh" "$VM_WORK/root/sbin/init"
 vm_ganesha_start "3, 4" RW || { echo "boot-bench: NFS-Ganesha did not start" >&2; exit 1; }
 
 q="quiet"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # build-bench.sh: `diskless build --out-dir` (unpack + fix-ups + overlays +
 # sha256 manifest) against `bsdtar -xpf` of the same tarball, in the same
-# run, and the peak memory of the build for two image sizes (it must not
-# grow with the size of the image).
+# run, the time of `--out-tar`, and the peak memory of both for the tarball,
+# twice its bytes and twice its entries (it must not grow with the size of
+# the image).
 #
 #   sudo bench/build-bench.sh [TARBALL]
 #
@@ -87,21 +88,43 @@ ratio=$(awk -v a="$build_s" -v b="$tar_s" 'BEGIN { printf "%.2f", a / b }')
 echo "figure: tarball ${size} MiB, $(wc -l <"$WORK/img.mtree") manifest lines"
 echo "figure: bsdtar -xpf ${tar_s} s, diskless build --out-dir ${build_s} s, ratio ${ratio} (median of $RUNS)"
 
+# peak RSS (KiB) of a build of $1 with the output option $2 (--out-dir or
+# --out-tar)
+build_rss() {
+	rm -rf "$WORK/img" "$WORK/img.mtree" "$WORK/img.tar" "$WORK/img.tar.mtree"
+	if [ "$2" = --out-dir ]; then o=$WORK/img; else o=$WORK/img.tar; fi
+	set -- $(t "$DISKLESS" -c "$WORK/site.conf" build --image bench --from "$1" \
+		--overlays-dir "$top_srcdir/rootfs-overlays" "$2" "$o")
+	echo "$2"
+}
+
+# --out-tar: time (median) and peak RSS
+: >"$WORK/otar.s"; : >"$WORK/otar.m"
+for r in $(seq "$RUNS"); do
+	rm -f "$WORK/img.tar" "$WORK/img.tar.mtree"; sync
+	set -- $(t "$DISKLESS" -c "$WORK/site.conf" build --image bench --from "$TARBALL" \
+		--overlays-dir "$top_srcdir/rootfs-overlays" --out-tar "$WORK/img.tar")
+	echo "$1" >>"$WORK/otar.s"; echo "$2" >>"$WORK/otar.m"
+done
+otar_s=$(median <"$WORK/otar.s"); otar_rss=$(median <"$WORK/otar.m")
+echo "figure: diskless build --out-tar ${otar_s} s, ratio $(awk -v a="$otar_s" -v b="$tar_s" \
+	'BEGIN { printf "%.2f", a / b }') to bsdtar -xpf (median of $RUNS)"
+
 # memory against size: the same entries plus one file as big as all of
 # them (twice the bytes); then twice the entries (two copies of the tree)
-rm -rf "$WORK/img" "$WORK/img.mtree"
 mkdir "$WORK/big" && (cd "$WORK/big" && bsdtar -xpf "$TARBALL" &&
 	head -c "$(wc -c <"$TARBALL")" /dev/urandom >big.bin && bsdtar -cf "$WORK/big.tar" .)
 rm -rf "$WORK/big"
-set -- $(t "$DISKLESS" -c "$WORK/site.conf" build --image bench --from "$WORK/big.tar" \
-	--overlays-dir "$top_srcdir/rootfs-overlays" --out-dir "$WORK/img")
-big_rss=$2
-rm -rf "$WORK/img" "$WORK/img.mtree" "$WORK/big.tar"
+big_rss=$(build_rss "$WORK/big.tar" --out-dir)
+big_tar_rss=$(build_rss "$WORK/big.tar" --out-tar)
+rm -f "$WORK/big.tar"
 mkdir -p "$WORK/two/a" "$WORK/two/b"
 (cd "$WORK/two/a" && bsdtar -xpf "$TARBALL") && (cd "$WORK/two/b" && bsdtar -xpf "$TARBALL")
 (cd "$WORK/two" && bsdtar -cf "$WORK/two.tar" .) && rm -rf "$WORK/two"
-set -- $(t "$DISKLESS" -c "$WORK/site.conf" build --image bench --from "$WORK/two.tar" \
-	--overlays-dir "$top_srcdir/rootfs-overlays" --out-dir "$WORK/img")
-echo "figure: peak RSS ${rss} KiB for ${size} MiB; ${big_rss} KiB with twice the bytes" \
-	"(same entries); $2 KiB with twice the entries"
+two_rss=$(build_rss "$WORK/two.tar" --out-dir)
+two_tar_rss=$(build_rss "$WORK/two.tar" --out-tar)
+echo "figure: --out-dir peak RSS ${rss} KiB for ${size} MiB; ${big_rss} KiB with twice the bytes" \
+	"(same entries); ${two_rss} KiB with twice the entries"
+echo "figure: --out-tar peak RSS ${otar_rss} KiB for ${size} MiB; ${big_tar_rss} KiB with twice the bytes" \
+	"(same entries); ${two_tar_rss} KiB with twice the entries"
 awk -v r="$ratio" 'BEGIN { exit !(r <= 1.3) }' || { echo "build-bench: slower than 1.3x bsdtar" >&2; exit 1; }

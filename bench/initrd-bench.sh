@@ -78,6 +78,18 @@ now() { date +%s.%N; }
 RAWF=$TMP/raw.tsv
 printf 'run\tlabel\twall_s\tout_bytes\trc\n' >"$RAWF"
 echo "initrd kver=$KVER runs=$RUNS init=$init_note"
+# the init's own target: at most 100 KiB, static and stripped
+if [ "$init_note" = "the built diskless-init" ]; then
+	isz=$(stat -c %s "$DISKLESS_INIT") ift=$(file -L "$DISKLESS_INIT" 2>/dev/null)
+	st=no sp=no
+	case $ift in *"statically linked"* | *"static-pie linked"*) st=yes ;; esac
+	case $ift in *", stripped"*) sp=yes ;; esac
+	printf 'initrd diskless-init bytes=%d KiB=%.1f static=%s stripped=%s target_100KiB=%s\n' \
+		"$isz" "$(awk -v b="$isz" 'BEGIN{print b/1024}')" $st $sp \
+		"$(awk -v b="$isz" -v s="$st$sp" 'BEGIN{print (b <= 102400 && s == "yesyes") ? "met" : "not met"}')"
+else
+	echo "initrd diskless-init: not built, size not measured"
+fi
 for run in $(seq "$RUNS"); do
 	for m in "${MEM[@]}"; do
 		label=${m%%=*} cmd=${m#*=}

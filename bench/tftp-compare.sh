@@ -11,7 +11,17 @@
 #   rollover  64 MiB at 512-byte blocks (the block number wraps twice)
 #   storm     64 clients x 16 MiB at once, curl blksize 1468, not pinned
 #
+# After the runs, each target of issue 5 is judged from the same run and
+# printed as "target ... met" or "NOT MET" with the ratio: lock-step MiB/s
+# >= 1.0x the fastest peer and server CPU per MiB <= 0.8x the lowest peer,
+# per client and blksize; windowed MiB/s >= 1.3x atftpd's at the same
+# window and never below our own lock-step; storm wall time <= 0.8x the
+# fastest peer with no failed transfer.
+#
 # Environment: DISKLESSD (our binary, default ./server/disklessd),
+# DISKLESSD_BEFORE (optional: a second build, e.g. of the last commit, run
+# as "disklessd-before" in the same run and judged the same way, so a
+# change is measured against the peers and its predecessor at once),
 # BENCH_PEERS (folder of tftp-bench.sh, default /work/shared/bench-peers),
 # PEER_BIN (folder holding in.tftpd and atftpd; default: PATH). tftpd-hpa
 # and atftpd conflict as packages and start daemons, so take the binaries:
@@ -54,6 +64,8 @@ client-rate = 100000
 CONFEOF
 
 S_MINE="disklessd=$D -d -c $CONF/diskless.conf --tftp-only -u nobody --listen {ADDR}:{PORT} --tftp-root {ROOT}"
+S_BEFORE=()
+[ -n "${DISKLESSD_BEFORE:-}" ] && S_BEFORE=(-s "disklessd-before=$DISKLESSD_BEFORE -d -c $CONF/diskless.conf --tftp-only -u nobody --listen {ADDR}:{PORT} --tftp-root {ROOT}")
 S_DNSMASQ='dnsmasq=dnsmasq -k -C /dev/null --port=0 --enable-tftp --tftp-root={ROOT} --listen-address={ADDR} --bind-interfaces --quiet-tftp --pid-file= --log-facility=/dev/null --tftp-max=1024'
 S_HPA="tftpd-hpa=$INTFTPD -L -a {ADDR}:{PORT} -s {ROOT}"
 S_ATFTPD="atftpd=$ATFTPD --daemon --no-fork --port {PORT} --bind-address {ADDR} --logfile /dev/null --maxthread 1024 {ROOT}"
@@ -61,9 +73,64 @@ C_ATFTP='atftp=atftp --option "blksize {BS}" --option "windowsize {WS}" -g -r {F
 C_CURL='curl=curl -sS -o {OUT} --tftp-blksize {BS} tftp://{ADDR}:{PORT}/{FILE}'
 C_BB='busybox=busybox tftp -b {BS} -g -r {FILE} -l {OUT} {ADDR} {PORT}'
 C_HPA='tftp-hpa=tftp -m binary {ADDR} {PORT} -c get {FILE} {OUT}'
-B=("$BP/tftp-bench.sh" -s "$S_MINE" -s "$S_DNSMASQ" -s "$S_HPA" -s "$S_ATFTPD" -n "$RUNS")
+B=("$BP/tftp-bench.sh" -s "$S_MINE" "${S_BEFORE[@]}" -s "$S_DNSMASQ" -s "$S_HPA" -s "$S_ATFTPD" -n "$RUNS")
 
-run() { echo "## $*"; "${B[@]}" "$@"; }
+RES=$CONF/results
+run() { echo "## $*"; "${B[@]}" "$@" | tee -a "$RES"; }
+
+# judge: reads the summary lines of every run, prints one line per target
+# and per build of ours (names starting with "disklessd"); peers are the rest.
+judge() {
+	[ -s "$RES" ] || return 0
+	echo "## targets (issue 5), from this run"
+	awk '
+	function f(k,   i, a) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) {
+		split($i, a, "="); return a[2] } return "" }
+	function say(what, r, ok) { printf "target %-58s %6.2fx  %s\n", what, r, ok ? "met" : "NOT MET" }
+	/^tftp server=/ {
+		s = f("server"); c = f("client"); bs = f("bs"); ws = f("ws"); j = f("conc")
+		m = f("MiB/s"); w = f("wall_s"); cpu = f("srv_cpu_ms/MiB"); split(f("fail"), fl, "/")
+		k = c SUBSEP bs SUBSEP ws SUBSEP j
+		cell[k] = 1; M[s, k] = m; W[s, k] = w; CPU[s, k] = cpu; FAIL[s, k] = fl[1]
+		if (s ~ /^disklessd/) ours[s] = 1; else peer[s] = 1
+	}
+	END {
+		for (k in cell) {
+			split(k, p, SUBSEP); c = p[1]; bs = p[2]; ws = p[3]; j = p[4]
+			best = 0; low = 0; fastw = 0
+			for (q in peer) if ((q, k) in M) {
+				if (M[q, k] > best) best = M[q, k]
+				if (low == 0 || CPU[q, k] < low) low = CPU[q, k]
+				if (fastw == 0 || W[q, k] < fastw) fastw = W[q, k]
+			}
+			if (best == 0 || low == 0 || fastw == 0)
+				continue # no peer in this cell
+			for (o in ours) if ((o, k) in M) {
+				tag = o " " c " bs " bs
+				if (j > 1) {
+					say(tag " storm x" j ": wall <= 0.8x fastest peer", W[o, k] / fastw,
+						W[o, k] <= 0.8 * fastw)
+					say(tag " storm x" j ": no failed transfer (" FAIL[o, k] ")", 1,
+						FAIL[o, k] == 0)
+				} else if (ws == 1) {
+					say(tag ": MiB/s >= 1.0x fastest peer", M[o, k] / best, M[o, k] >= best)
+					say(tag ": CPU/MiB <= 0.8x lowest peer", CPU[o, k] / low,
+						CPU[o, k] <= 0.8 * low)
+				} else {
+					a = M["atftpd", k]
+					if (a > 0)
+						say(tag " ws " ws ": MiB/s >= 1.3x atftpd", M[o, k] / a,
+							M[o, k] >= 1.3 * a)
+					l = (c SUBSEP bs SUBSEP 1 SUBSEP j)
+					if ((o, l) in M)
+						say(tag " ws " ws ": not below our lock-step",
+							M[o, k] / M[o, l], M[o, k] >= M[o, l])
+				}
+			}
+		}
+	}' "$RES" | sort
+}
+
 case $MODE in
 lockstep|all)
 	run -C 1 -f 8 -b "512 1468 8192 65464" -c "$C_ATFTP" -c "$C_CURL" -c "$C_BB" -c "$C_HPA" ;;&
@@ -74,5 +141,6 @@ rollover|all)
 storm|all)
 	run -f 16 -b 1468 -j 64 -c "$C_CURL" ;;
 lockstep|window|rollover) ;;
-*) sed -n '2,20p' "$0"; exit 2 ;;
+*) sed -n '2,30p' "$0"; exit 2 ;;
 esac
+judge

@@ -72,6 +72,39 @@ check_loaders(struct check_report *rep, const struct site *site)
 	}
 }
 
+/* The [boot] files other than the loaders above: a name the site config
+ * hands out that is not in the tree. URLs and names with placeholders
+ * (%m, %h) depend on the client and are not checked. */
+static void
+check_boot_files(struct check_report *rep, const struct site *site)
+{
+	static const char *const known[] = { BOOTCFG_BIOS_FILE, BOOTCFG_UEFI_FILE,
+		BOOTCFG_IPXE_FILE };
+
+	for (int i = 0; i < SITE_BOOT__COUNT; i++) {
+		const struct site_boot_file *f = &site->boot.file[i];
+		bool seen = false;
+
+		if (f->how != SITE_BOOT_FILE || strchr(f->name, '%') != NULL ||
+			strstr(f->name, "://") != NULL)
+			continue;
+		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			seen = seen || strcmp(f->name, known[k]) == 0;
+		for (int j = 0; j < i; j++)
+			seen = seen || (site->boot.file[j].how == SITE_BOOT_FILE &&
+				strcmp(site->boot.file[j].name, f->name) == 0);
+		if (seen)
+			continue;
+		if (tftp_has(site, f->name))
+			check_add(rep, CHECK_OK, "tftp-root", f->name, NULL, "present");
+		else
+			check_add(rep, CHECK_WARNING, "tftp-root", f->name,
+				"copy it into the TFTP root, or change [boot]",
+				"missing or empty: [boot] %s names it, those clients "
+				"cannot boot", site_boot_slot_name(i));
+	}
+}
+
 static void
 kernel_version(const char *path, char *kver, size_t len)
 {
@@ -329,6 +362,7 @@ tftpcheck_site(struct check_report *rep, const struct site *site, const char *on
 		return;
 	}
 	check_loaders(rep, site);
+	check_boot_files(rep, site);
 	check_config(rep, site, "tftp-root", BOOTCFG_PXELINUX_DIR "/default", NULL, NULL,
 		bootcfg_pxelinux_default);
 	check_config(rep, site, "tftp-root", BOOTCFG_GRUB_DIR "/grub.cfg", NULL, NULL,

@@ -26,24 +26,29 @@
 #include "initramfs.h"
 #include "kmod-closure.h"
 #include "log.h"
+#include "modalias.h"
 
 #define INITRD_DEFAULT_INIT PKGLIBEXECDIR "/diskless-init"
 
-/* Modules loaded on every boot, in this order (each after its own
- * dependencies). nfsv3/nfsv4: at least one; af_packet: only when modular
- * (udhcpc for ip=dhcp needs AF_PACKET). rpcsec_gss_krb5 and auth_rpcgss
- * are for sec=krb5* only, which an initramfs without gssd cannot use. */
+/* The modules of modules.load, in this order (each after its own
+ * dependencies), each tagged with the boots that need it: diskless-init
+ * loads nfsv4 (the largest, and slow to load) only for an NFSv4 root,
+ * overlay only with diskless.overlay=tmpfs. nfsv3/nfsv4: at least one;
+ * af_packet: only when modular (the DHCP client needs AF_PACKET).
+ * rpcsec_gss_krb5 and auth_rpcgss are for sec=krb5* only, which an
+ * initramfs without gssd cannot use. */
 enum { NEED_ALWAYS, NEED_ONE_NFS, NEED_OPTIONAL };
 static const struct {
 	const char *name;
 	int need;
+	unsigned features;
 } initrd_stack[] = {
-	{ "sunrpc", NEED_ALWAYS },
-	{ "nfs", NEED_ALWAYS },
-	{ "nfsv3", NEED_ONE_NFS },
-	{ "nfsv4", NEED_ONE_NFS },
-	{ "overlay", NEED_ALWAYS },
-	{ "af_packet", NEED_OPTIONAL },
+	{ "af_packet", NEED_OPTIONAL, 0 },
+	{ "sunrpc", NEED_ALWAYS, MODALIAS_FEAT_NFS },
+	{ "nfs", NEED_ALWAYS, MODALIAS_FEAT_NFS },
+	{ "nfsv3", NEED_ONE_NFS, MODALIAS_FEAT_NFS3 },
+	{ "nfsv4", NEED_ONE_NFS, MODALIAS_FEAT_NFS4 },
+	{ "overlay", NEED_ALWAYS, MODALIAS_FEAT_OVERLAY },
 };
 
 /* What diskless-init mounts on or writes to before switch_root. */
@@ -399,7 +404,7 @@ initrd_add_stack(struct kclosure *kc, const char *moddir)
 	int r, nfs_found = 0;
 
 	for (i = 0; i < sizeof(initrd_stack) / sizeof(initrd_stack[0]); i++) {
-		r = kclosure_add_load(kc, initrd_stack[i].name);
+		r = kclosure_add_load_for(kc, initrd_stack[i].name, initrd_stack[i].features);
 		if (r == -ENOENT && initrd_stack[i].need != NEED_ALWAYS) {
 			if (initrd_stack[i].need == NEED_ONE_NFS)
 				log_warnx("initrd: warning: no %s in %s: that NFS version will "
@@ -625,7 +630,7 @@ cmd_initrd(int argc, char **argv, const struct global_opts *g)
 		log_warnx("initrd: writing %s: %s", o.out, initramfs_error(ir));
 		goto out;
 	}
-	printf("diskless: wrote %s: %zu entries, %zu modules (%zu always loaded, %zu NIC "
+	printf("diskless: wrote %s: %zu entries, %zu modules (%zu in modules.load, %zu NIC "
 	       "aliases), %zu firmware files (%zu named by modinfo not in %s%s), %.1f MiB %s "
 	       "(%.1f MiB unpacked), %.2f s\n",
 		o.out, st.entries, cnt.modules, kclosure_load_count(kc),

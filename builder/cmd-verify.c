@@ -18,6 +18,7 @@
 #include "log.h"
 #include "image.h"
 #include "manifest.h"
+#include "manifest-xattr.h"
 
 static void
 usage(FILE *out)
@@ -59,7 +60,7 @@ report(enum manifest_diff kind, const char *path, const char *what, void *vctx)
 /* The manifest of dir, written with the build's own writer to a temporary
  * file and read back, so both sides go through the same code. */
 static int
-tree_manifest(const char *dir, struct manifest_list *out)
+tree_manifest(const char *dir, struct manifest_list *out, struct manifest_xattrs *xout)
 {
 	char err[512], tmpl[] = "/tmp/diskless-verify-XXXXXX";
 	int rootfd, fd, r;
@@ -82,6 +83,11 @@ tree_manifest(const char *dir, struct manifest_list *out)
 		r = -errno;
 	if (r == 0)
 		r = manifest_read(fd, out, err, sizeof(err));
+	if (r == 0 && lseek(fd, 0, SEEK_SET) == 0 &&
+	        (r = manifest_xattr_read(fd, xout)) < 0) {
+		snprintf(err, sizeof(err), "%s", strerror(-r));
+		manifest_list_free(out);
+	}
 	close(fd);
 	if (r < 0) {
 		log_warnx("verify: %s: %s", dir, err);
@@ -100,6 +106,7 @@ cmd_verify(int argc, char **argv, const struct global_opts *g)
 	        {NULL, 0, NULL, 0},
 	};
 	struct manifest_list want = {0}, have = {0};
+	struct manifest_xattrs want_x = {0}, have_x = {0};
 	struct report_ctx ctx = {false, {0, 0, 0}};
 	char mpath[4096], err[512];
 	const char *manifest = NULL, *dir;
@@ -147,18 +154,27 @@ cmd_verify(int argc, char **argv, const struct global_opts *g)
 		return EXIT_RUNTIME;
 	}
 	r = manifest_read(fd, &want, err, sizeof(err));
+	if (r == 0 && lseek(fd, 0, SEEK_SET) == 0 &&
+	        (r = manifest_xattr_read(fd, &want_x)) < 0) {
+		snprintf(err, sizeof(err), "%s", strerror(-r));
+		manifest_list_free(&want);
+	}
 	close(fd);
 	if (r < 0) {
 		log_warnx("verify: %s: %s", manifest, err);
 		return EXIT_RUNTIME;
 	}
-	if (tree_manifest(dir, &have) < 0) {
+	if (tree_manifest(dir, &have, &have_x) < 0) {
 		manifest_list_free(&want);
+		manifest_xattrs_free(&want_x);
 		return EXIT_RUNTIME;
 	}
 	n = manifest_compare(&want, &have, report, &ctx);
+	n += manifest_xattr_compare(&want_x, &have_x, report, &ctx);
 	manifest_list_free(&want);
 	manifest_list_free(&have);
+	manifest_xattrs_free(&want_x);
+	manifest_xattrs_free(&have_x);
 	if (fflush(stdout) != 0) {
 		log_warn("verify: writing the report");
 		return EXIT_RUNTIME;

@@ -14,12 +14,20 @@
 
 /* /var/log: wtmp, lastlog and daemons' logs (journald is volatile anyway);
  * /var/lib/dhcp: dhclient's leases when a client runs it. Both hold
- * nothing the image needs once cleaned (cleanup.c). */
+ * nothing the image needs once cleaned (cleanup.c).
+ * /var/lib/systemd: random-seed (saved at shutdown), timers' stamps,
+ * linger, the state of timesyncd and backlight/rfkill; what a Debian base
+ * has there (deb-systemd-helper's records, the catalog database) is only
+ * read by dpkg and journalctl --catalog.
+ * /var/spool: cron, at, mail and print queues; the common overlay's
+ * tmpfiles.d recreates Debian's mail link and cron's crontabs folder. */
 const struct fstab_tmpfs fstab_tmpfs_mounts[] = {
         {"/tmp", "nosuid,nodev,mode=1777"},
         {"/var/tmp", "nosuid,nodev,mode=1777"},
         {"/var/log", "nosuid,nodev,noexec,mode=0755"},
         {"/var/lib/dhcp", "nosuid,nodev,noexec,mode=0755"},
+        {"/var/lib/systemd", "nosuid,nodev,noexec,mode=0755"},
+        {"/var/spool", "nosuid,nodev,noexec,mode=0755"},
 };
 const size_t fstab_n_tmpfs_mounts =
         sizeof(fstab_tmpfs_mounts) / sizeof(fstab_tmpfs_mounts[0]);

@@ -8,7 +8,10 @@
  *               diskless-identity.service (rootfs-overlays/common) binds a
  *               deterministic ID over it: the first 32 hex digits of
  *               sha256("diskless-machine-id:" MAC) of the boot NIC (BOOTIF=,
- *               else the first NIC that is up).
+ *               else wwid=, else the NIC of /run/net-<dev>.conf, else the
+ *               first NIC that is up). The same script writes the boot
+ *               NIC's networkd and NetworkManager files into /run
+ *               (image-net.h).
  *   hostname    /etc/hostname is removed: systemd keeps the hostname the
  *               kernel or the init set from field 5 of ip=; the same unit
  *               sets it from ip= when nothing did.

@@ -23,28 +23,6 @@ static const char networking_dropin[] =
         "[Service]\n"
         "ExecStop=\n";
 
-static const char networkd_boot[] =
-        "# Written by diskless build. The initramfs configured the boot interface\n"
-        "# and the NFS root runs over it: keep that configuration, at start and at\n"
-        "# stop, and never run DHCP on it.\n"
-        "[Match]\n"
-        "Type=ether\n"
-        "\n"
-        "[Network]\n"
-        "DHCP=no\n"
-        "LinkLocalAddressing=no\n"
-        "IPv6AcceptRA=no\n"
-        "KeepConfiguration=yes\n";
-
-static const char nm_conf[] =
-        "# Written by diskless build. The boot interface carries the NFS root:\n"
-        "# NetworkManager must not take it over (nor any wired device).\n"
-        "[main]\n"
-        "no-auto-default=*\n"
-        "\n"
-        "[keyfile]\n"
-        "unmanaged-devices=type:ethernet\n";
-
 static const char netplan_conf[] =
         "# Written by diskless build: the boot interface is configured by the\n"
         "# initramfs; netplan must generate nothing for it.\n"
@@ -141,12 +119,10 @@ image_net_apply(struct image *img, unsigned stacks)
 
 	if (stacks & IMAGE_NET_IFUPDOWN)
 		r = apply_ifupdown(img);
-	if (r == 0 && (stacks & IMAGE_NET_NETWORKD))
-		r = put_text(img, "etc/systemd/network/01-diskless-boot.network", 0644,
-		        networkd_boot);
-	if (r == 0 && (stacks & IMAGE_NET_NM))
-		r = put_text(
-		        img, "etc/NetworkManager/conf.d/90-diskless.conf", 0644, nm_conf);
+	/* systemd-networkd and NetworkManager get nothing here: the boot
+	 * NIC is only known at boot, and diskless-identity (rootfs-overlays/
+	 * common) writes their per-boot files for its MAC into /run. A static
+	 * file could only match every NIC and take the others from the OS. */
 	if (r == 0 && (stacks & IMAGE_NET_NETPLAN))
 		r = apply_netplan(img);
 	if (r == 0)

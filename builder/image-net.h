@@ -8,9 +8,13 @@
  *                   "allow-hotplug" (ifup -a/ifdown -a skip them: "manual");
  *                   networking.service gets an empty ExecStop= so shutdown
  *                   runs no ifdown under the root;
- *   systemd-networkd 01-diskless-boot.network: every ethernet link,
- *                   DHCP=no, KeepConfiguration=yes (also kept at stop);
- *   NetworkManager  ethernet devices unmanaged, no automatic connection;
+ *   systemd-networkd and NetworkManager: nothing in the image. At boot,
+ *                   before either starts, diskless-identity (rootfs-overlays/
+ *                   common) writes /run/systemd/network/00-diskless-boot.network
+ *                   (MACAddress=<boot MAC>, DHCP=no, KeepConfiguration=yes)
+ *                   and /run/NetworkManager/conf.d/90-diskless-boot.conf
+ *                   (unmanaged-devices+=mac:<boot MAC>); other NICs are the
+ *                   OS's as usual;
  *   netplan         its YAML removed (it would generate DHCP configs that
  *                   sort before ours) and an empty version-2 file left;
  *   always          systemd-network-generator.service masked, so an ip=

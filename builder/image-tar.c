@@ -1,11 +1,13 @@
 /*
  * image-tar.c: the --out-tar back end of image.h. It needs no privilege:
  * owners, device nodes and security xattrs are only recorded, never
- * created. Entries live in an index in memory (metadata only: one cloned
- * archive_entry per name), file data goes to an unnamed spool file, and
- * finish() streams the surviving entries, sorted, into a pax archive and the
- * mtree manifest at once. Memory grows with the number of entries, not with
- * their size.
+ * created. Entries live in an index in memory (metadata only: a compact
+ * record per name, about 0.3 KiB with its path and hash slot; a whole
+ * archive_entry only for the few with xattrs, ACLs or file flags), file
+ * data goes to an unnamed spool file, and finish() streams the surviving
+ * entries, sorted, into a pax archive (hashing the data on the way), then
+ * writes the manifest's lines from the index. Memory grows with the number
+ * of entries (the index), not with their size.
  *
  * Reproducible: entries in manifest_path_cmp() order, mtimes clamped to
  * SOURCE_DATE_EPOCH, no atime/ctime/birthtime, owners as numbers only, and
@@ -19,15 +21,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "image.h"
 #include "manifest.h"
+#include "manifest-xattr.h"
+#include "mtree-line.h"
 
 struct seg {
 	int64_t loff; /* offset in the file */
@@ -35,9 +41,23 @@ struct seg {
 	int64_t soff; /* offset in the spool */
 };
 
+/* What the archive keeps of an entry. Most entries are plain (owner,
+ * mode, time, link target): their fields are kept here, about 100 bytes,
+ * where a cloned archive_entry takes over 2 KiB. An entry with extended
+ * attributes, ACLs or file flags keeps the whole clone in rich. */
+struct meta {
+	mode_t mode; /* type and permission bits */
+	bool mtime_set;
+	int64_t uid, gid, size, mtime;
+	long mtime_nsec;
+	dev_t rdev;
+	char *symlink;
+	struct archive_entry *rich;
+};
+
 struct node {
 	char *path;
-	struct archive_entry *e;
+	struct meta m;
 	size_t seg_first, seg_count;
 	size_t data_node; /* the node whose segments hold the data (hard links) */
 	bool dead;
@@ -61,6 +81,97 @@ struct tar_image {
 #define MAP_DELETED (-2)
 #define IO_BUF (256 * 1024)
 #define MAX_SYMLINK_HOPS 40
+
+static mode_t
+node_type(const struct node *n)
+{
+	return n->m.mode & S_IFMT;
+}
+
+static void
+meta_free(struct meta *m)
+{
+	free(m->symlink);
+	archive_entry_free(m->rich);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+is_rich(struct archive_entry *e)
+{
+	unsigned long set, clear;
+
+	archive_entry_fflags(e, &set, &clear);
+	return set != 0 || clear != 0 || archive_entry_xattr_count(e) > 0 ||
+	        archive_entry_acl_count(e, ARCHIVE_ENTRY_ACL_TYPE_ACCESS |
+	                        ARCHIVE_ENTRY_ACL_TYPE_DEFAULT |
+	                        ARCHIVE_ENTRY_ACL_TYPE_NFS4) > 0;
+}
+
+/* Keeps what the archive needs of e (normalized already) and takes e: a
+ * rich entry is kept as it is, not cloned, because archive_entry_clone()
+ * reverses the list of xattrs and the archive must list them as before. */
+static int
+meta_set(struct meta *m, struct archive_entry *e)
+{
+	const char *l = archive_entry_symlink(e);
+
+	memset(m, 0, sizeof(*m));
+	m->mode = archive_entry_mode(e);
+	m->uid = archive_entry_uid(e);
+	m->gid = archive_entry_gid(e);
+	m->size = archive_entry_size(e);
+	m->mtime_set = archive_entry_mtime_is_set(e);
+	m->mtime = archive_entry_mtime(e);
+	m->mtime_nsec = archive_entry_mtime_nsec(e);
+	m->rdev = archive_entry_rdev(e);
+	if (l != NULL && (m->symlink = strdup(l)) == NULL) {
+		archive_entry_free(e);
+		return -ENOMEM;
+	}
+	if (is_rich(e))
+		m->rich = e;
+	else
+		archive_entry_free(e);
+	return 0;
+}
+
+static int
+meta_copy(struct meta *to, const struct meta *from)
+{
+	*to = *from;
+	to->symlink = NULL;
+	to->rich = NULL;
+	if (from->symlink != NULL && (to->symlink = strdup(from->symlink)) == NULL)
+		return -ENOMEM;
+	if (from->rich != NULL && (to->rich = archive_entry_clone(from->rich)) == NULL) {
+		meta_free(to);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* A new archive_entry with the kept fields (the caller frees it). */
+static struct archive_entry *
+meta_entry(const struct meta *m)
+{
+	struct archive_entry *e;
+
+	e = m->rich != NULL ? archive_entry_clone(m->rich) : archive_entry_new();
+	if (e == NULL || m->rich != NULL)
+		return e;
+	archive_entry_set_mode(e, m->mode);
+	archive_entry_set_uid(e, m->uid);
+	archive_entry_set_gid(e, m->gid);
+	archive_entry_set_size(e, m->size);
+	if (m->mtime_set)
+		archive_entry_set_mtime(e, m->mtime, m->mtime_nsec);
+	if (S_ISCHR(m->mode) || S_ISBLK(m->mode))
+		archive_entry_set_rdev(e, m->rdev);
+	if (m->symlink != NULL)
+		archive_entry_set_symlink(e, m->symlink);
+	return e;
+}
 
 static uint64_t
 hash_path(const char *s)
@@ -260,12 +371,12 @@ check_parents(struct tar_image *t, const char *entry, const char *path)
 		buf[i] = '/';
 		if (n == NULL)
 			continue;
-		if (archive_entry_filetype(n->e) == AE_IFLNK)
+		if (node_type(n) == S_IFLNK)
 			return image_fail(&t->base, EPERM, entry,
 			        "'%.*s' is a symlink "
 			        "(refused: it could point outside the image)",
 			        (int)i, path);
-		if (archive_entry_filetype(n->e) != AE_IFDIR)
+		if (node_type(n) != S_IFDIR)
 			return image_fail(&t->base, ENOTDIR, entry,
 			        "'%.*s' is not a "
 			        "directory",
@@ -274,31 +385,40 @@ check_parents(struct tar_image *t, const char *entry, const char *path)
 	return 0;
 }
 
+/* Takes e (see meta_set). */
 static int
 new_node(struct tar_image *t, const char *path, struct archive_entry *e, size_t *idx)
 {
 	struct node *n;
 
-	if (t->n_nodes >= INT32_MAX - 1)
+	if (t->n_nodes >= INT32_MAX - 1) {
+		archive_entry_free(e);
 		return -EOVERFLOW;
-	if ((t->map_used + 1) * 2 > t->map_cap && map_grow(t) < 0)
-		return -ENOMEM;
+	}
 	if (t->n_nodes == t->cap_nodes) {
 		size_t ncap = t->cap_nodes ? t->cap_nodes * 2 : 4096;
 		struct node *nv = realloc(t->nodes, ncap * sizeof(*nv));
 
-		if (nv == NULL)
+		if (nv == NULL) {
+			archive_entry_free(e);
 			return -ENOMEM;
+		}
 		t->nodes = nv;
 		t->cap_nodes = ncap;
+	}
+	if ((t->map_used + 1) * 2 > t->map_cap && map_grow(t) < 0) {
+		archive_entry_free(e);
+		return -ENOMEM;
 	}
 	n = &t->nodes[t->n_nodes];
 	memset(n, 0, sizeof(*n));
 	n->path = strdup(path);
-	n->e = archive_entry_clone(e);
-	if (n->path == NULL || n->e == NULL) {
+	if (n->path == NULL) {
+		archive_entry_free(e);
+		return -ENOMEM;
+	}
+	if (meta_set(&n->m, e) < 0) {
 		free(n->path);
-		archive_entry_free(n->e);
 		return -ENOMEM;
 	}
 	n->data_node = t->n_nodes;
@@ -313,6 +433,7 @@ tar_put(struct image *img, const char *path, struct archive_entry *e,
 	struct tar_image *t = (struct tar_image *)img;
 	const char *hl = archive_entry_hardlink(e);
 	struct node *old, *target = NULL;
+	struct archive_entry *norm;
 	uint64_t bytes = 0;
 	int32_t *slot;
 	size_t idx;
@@ -333,7 +454,7 @@ tar_put(struct image *img, const char *path, struct archive_entry *e,
 			        "hard link target '%s' does not "
 			        "exist in the image",
 			        hl);
-		if (archive_entry_filetype(target->e) == AE_IFDIR)
+		if (node_type(target) == S_IFDIR)
 			return image_fail(
 			        img, EPERM, path, "hard link to the directory '%s'", hl);
 	}
@@ -341,12 +462,16 @@ tar_put(struct image *img, const char *path, struct archive_entry *e,
 	if (old != NULL) {
 		/* A non-directory replacing a directory takes its contents away,
 		 * as a later layer's file does in a union. */
-		if (archive_entry_filetype(old->e) == AE_IFDIR &&
+		if (node_type(old) == S_IFDIR &&
 		        archive_entry_filetype(e) != AE_IFDIR)
 			kill_under(t, path);
 		kill_node(t, old);
 	}
-	r = new_node(t, path, e, &idx);
+	norm = archive_entry_clone(e);
+	if (norm == NULL)
+		return image_fail(img, ENOMEM, path, "out of memory");
+	image_normalize_entry(img, norm);
+	r = new_node(t, path, norm, &idx);
 	if (r < 0)
 		return image_fail(img, r, path, "%s", strerror(-r));
 	slot = map_slot(t, path, true);
@@ -355,14 +480,11 @@ tar_put(struct image *img, const char *path, struct archive_entry *e,
 	*slot = (int32_t)idx;
 	if (target != NULL) {
 		/* A hard link shares the data and metadata of its target. */
-		archive_entry_free(t->nodes[idx].e);
-		t->nodes[idx].e = archive_entry_clone(target->e);
-		if (t->nodes[idx].e == NULL)
+		meta_free(&t->nodes[idx].m);
+		if (meta_copy(&t->nodes[idx].m, &target->m) < 0)
 			return image_fail(img, ENOMEM, path, "out of memory");
 		t->nodes[idx].data_node = target->data_node;
 	}
-	archive_entry_set_pathname(t->nodes[idx].e, path);
-	image_normalize_entry(img, t->nodes[idx].e);
 	if (target != NULL) {
 		if (data->src != NULL && archive_entry_size(e) > 0) {
 			/* A hard link that brings the data (cpio's last name,
@@ -371,7 +493,9 @@ tar_put(struct image *img, const char *path, struct archive_entry *e,
 			struct node *dn = &t->nodes[t->nodes[idx].data_node];
 
 			dn->seg_count = 0;
-			archive_entry_set_size(dn->e, archive_entry_size(e));
+			dn->m.size = archive_entry_size(e);
+			if (dn->m.rich != NULL)
+				archive_entry_set_size(dn->m.rich, dn->m.size);
 			r = spool_data(t, dn, data, &bytes);
 			if (r < 0)
 				return r;
@@ -398,7 +522,7 @@ tar_remove(struct image *img, const char *path)
 		return -EPERM;
 	n = find(t, path);
 	if (n != NULL) {
-		if (archive_entry_filetype(n->e) == AE_IFDIR)
+		if (node_type(n) == S_IFDIR)
 			kill_under(t, path);
 		kill_node(t, n);
 	} else {
@@ -415,7 +539,7 @@ tar_clear_dir(struct image *img, const char *path)
 
 	if (check_parents(t, path, path) < 0)
 		return -EPERM;
-	if (path[0] != '\0' && (n == NULL || archive_entry_filetype(n->e) != AE_IFDIR))
+	if (path[0] != '\0' && (n == NULL || node_type(n) != S_IFDIR))
 		return 0;
 	kill_under(t, path);
 	return 0;
@@ -432,7 +556,7 @@ tar_remove_glob(struct image *img, const char *dir, const char *pattern, bool re
 		const char *rest, *base;
 
 		if (n->dead || !under(n->path, dir) ||
-		        archive_entry_filetype(n->e) == AE_IFDIR)
+		        node_type(n) == S_IFDIR)
 			continue;
 		rest = n->path + dlen + (dlen != 0);
 		base = strrchr(rest, '/');
@@ -485,8 +609,8 @@ resolve(struct tar_image *t, const char *path)
 		n = find(t, cur);
 		if (n == NULL)
 			return NULL;
-		if (archive_entry_filetype(n->e) == AE_IFLNK) {
-			const char *target = archive_entry_symlink(n->e);
+		if (node_type(n) == S_IFLNK) {
+			const char *target = n->m.symlink;
 
 			if (target == NULL || ++hops > MAX_SYMLINK_HOPS)
 				return NULL;
@@ -515,7 +639,7 @@ tar_lookup(struct image *img, const char *path, mode_t *type)
 	n = resolve(t, path);
 	if (n == NULL || n->dead)
 		return -ENOENT;
-	*type = archive_entry_filetype(n->e);
+	*type = node_type(n);
 	return 0;
 }
 
@@ -530,22 +654,22 @@ cmp_nodes(const void *a, const void *b)
 	        sort_nodes[*(const size_t *)a].path, sort_nodes[*(const size_t *)b].path);
 }
 
+/* The archive gets the data (tar may be NULL: a later name of a hard
+ * link), the digest of the manifest sees it. */
 static int
-write_both(struct tar_image *t, struct archive *tar, struct archive *mt, const void *buf,
-        size_t len)
+write_both(struct tar_image *t, struct archive *tar, struct sha256_ctx *sha,
+        const void *buf, size_t len)
 {
 	if (tar != NULL && archive_write_data(tar, buf, len) < 0)
 		return image_fail(&t->base, EIO, NULL, "writing the archive: %s",
 		        archive_error_string(tar));
-	if (archive_write_data(mt, buf, len) < 0)
-		return image_fail(&t->base, EIO, NULL, "writing the manifest: %s",
-		        archive_error_string(mt));
+	sha256_update(sha, len, buf);
 	return 0;
 }
 
 static int
 emit_data(struct tar_image *t, struct node *dn, int64_t size, struct archive *tar,
-        struct archive *mt)
+        struct sha256_ctx *mt)
 {
 	static const char zeros[65536];
 	int64_t pos = 0;
@@ -638,36 +762,30 @@ mode_on_disk(struct archive_entry *e)
 	return mode;
 }
 
+/* Writes one entry of the archive; the digest of a regular file's data
+ * goes to digest (32 bytes). */
 static int
 emit_node(struct tar_image *t, struct node *n, unsigned nlink, const char *first,
-        struct archive *tar, struct archive *mt)
+        struct archive *tar, unsigned char *digest)
 {
 	char name[IMAGE_PATH_MAX + 3];
-	struct archive_entry *te = NULL, *me = NULL;
+	struct archive_entry *te;
 	struct node *dn = &t->nodes[n->data_node];
-	bool is_reg = archive_entry_filetype(n->e) == AE_IFREG;
-	int64_t size = is_reg ? archive_entry_size(dn->e) : 0;
+	bool is_reg = node_type(n) == S_IFREG;
+	int64_t size = is_reg ? dn->m.size : 0;
+	struct sha256_ctx sha;
 	int r = 0;
 
 	if (n->path[0] == '\0')
 		image_fmt(name, sizeof(name), ".");
 	else
 		image_fmt(name, sizeof(name), "./%s", n->path);
-	te = archive_entry_clone(n->e);
-	me = archive_entry_clone(n->e);
-	if (te == NULL || me == NULL) {
-		r = image_fail(&t->base, ENOMEM, n->path, "out of memory");
-		goto out;
-	}
+	te = meta_entry(&n->m);
+	if (te == NULL)
+		return image_fail(&t->base, ENOMEM, n->path, "out of memory");
 	archive_entry_set_pathname(te, name);
-	archive_entry_set_pathname(me, name);
-	if (archive_entry_filetype(n->e) != AE_IFDIR) {
+	if (node_type(n) != S_IFDIR)
 		archive_entry_set_nlink(te, nlink);
-		archive_entry_set_nlink(me, nlink);
-	}
-	archive_entry_set_size(me, size);
-	archive_entry_sparse_clear(me);
-	archive_entry_set_mode(me, mode_on_disk(me));
 	if (is_reg && first != NULL) {
 		char target[IMAGE_PATH_MAX + 3];
 
@@ -689,25 +807,84 @@ emit_node(struct tar_image *t, struct node *n, unsigned nlink, const char *first
 		goto out;
 	}
 	r = 0;
-	if (archive_write_header(mt, me) != ARCHIVE_OK) {
-		r = image_fail(&t->base, EIO, n->path, "writing the manifest: %s",
-		        archive_error_string(mt));
-		goto out;
+	/* A later name of a hard link has the first one's data and digest. */
+	if (is_reg && first == NULL) {
+		sha256_init(&sha);
+		if (size > 0)
+			r = emit_data(t, dn, size, tar, &sha);
+		sha256_digest(&sha, SHA256_DIGEST_SIZE, digest);
 	}
-	if (is_reg && size > 0)
-		r = emit_data(t, dn, size, first == NULL ? tar : NULL, mt);
 out:
 	archive_entry_free(te);
-	archive_entry_free(me);
 	return r;
+}
+
+static bool
+node_is_dir(const struct node *n)
+{
+	return node_type(n) == S_IFDIR;
+}
+
+static int
+cmp_mtree(const void *a, const void *b)
+{
+	const struct node *x = &sort_nodes[*(const size_t *)a];
+	const struct node *y = &sort_nodes[*(const size_t *)b];
+
+	return mtree_order_cmp(x->path, node_is_dir(x), y->path, node_is_dir(y));
+}
+
+/* The manifest, from the index and the digests of the archive pass, in
+ * the writer's order (mtree-line.h): what an extracted tree would give. */
+static int
+write_manifest(struct tar_image *t, size_t *order, size_t n, const unsigned *links,
+        const unsigned char *digests, int manifest_fd)
+{
+	struct mtree_rec m;
+	FILE *f;
+	size_t i;
+	int r;
+
+	sort_nodes = t->nodes;
+	qsort(order, n, sizeof(*order), cmp_mtree);
+	r = manifest_open(manifest_fd, &f);
+	if (r < 0)
+		return image_fail(&t->base, r, NULL, "cannot start the manifest");
+	for (i = 0; i < n && r == 0; i++) {
+		struct node *nd = &t->nodes[order[i]];
+		const struct meta *e = &nd->m;
+		bool reg = node_type(nd) == S_IFREG;
+		size_t g = nd->data_node;
+
+		memset(&m, 0, sizeof(m));
+		m.path = nd->path;
+		m.mode = e->rich != NULL ? mode_on_disk(e->rich) : e->mode;
+		m.uid = e->uid;
+		m.gid = e->gid;
+		m.size = reg ? t->nodes[g].m.size : 0;
+		m.mtime = e->mtime;
+		m.mtime_nsec = e->mtime_nsec;
+		m.rdev_major = major(e->rdev);
+		m.rdev_minor = minor(e->rdev);
+		m.nlink = reg ? links[g] : 1;
+		m.link = e->symlink;
+		m.sha256 = reg ? digests + g * SHA256_DIGEST_SIZE : NULL;
+		r = mtree_line_write(f, &m);
+		if (r == 0 && e->rich != NULL)
+			r = manifest_xattr_entry(f, e->rich, nd->path);
+	}
+	if (manifest_close(f) < 0 || r < 0)
+		return image_fail(&t->base, EIO, NULL, "writing the manifest");
+	return 0;
 }
 
 static int
 tar_finish(struct image *img, int manifest_fd)
 {
 	struct tar_image *t = (struct tar_image *)img;
-	struct archive *tar = NULL, *mt = NULL;
+	struct archive *tar = NULL;
 	size_t *order = NULL, *first = NULL, n = 0, i;
+	unsigned char *digests = NULL;
 	unsigned *links = NULL;
 	int r;
 
@@ -715,7 +892,8 @@ tar_finish(struct image *img, int manifest_fd)
 	order = malloc((t->n_nodes + 1) * sizeof(*order));
 	first = malloc((t->n_nodes + 1) * sizeof(*first));
 	links = calloc(t->n_nodes + 1, sizeof(*links));
-	if (order == NULL || first == NULL || links == NULL) {
+	digests = malloc((t->n_nodes + 1) * SHA256_DIGEST_SIZE);
+	if (order == NULL || first == NULL || links == NULL || digests == NULL) {
 		r = image_fail(img, ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -724,7 +902,7 @@ tar_finish(struct image *img, int manifest_fd)
 		if (t->nodes[i].dead)
 			continue;
 		order[n++] = i;
-		if (archive_entry_filetype(t->nodes[i].e) == AE_IFREG)
+		if (node_type(&t->nodes[i]) == S_IFREG)
 			links[t->nodes[i].data_node]++;
 	}
 	sort_nodes = t->nodes;
@@ -736,19 +914,15 @@ tar_finish(struct image *img, int manifest_fd)
 		        tar ? archive_error_string(tar) : "out of memory");
 		goto out;
 	}
-	r = manifest_open(manifest_fd, &mt);
-	if (r < 0) {
-		image_fail(img, r, NULL, "cannot start the manifest");
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		struct node *nd = &t->nodes[order[i]];
-		bool reg = archive_entry_filetype(nd->e) == AE_IFREG;
+		bool reg = node_type(nd) == S_IFREG;
 		size_t g = nd->data_node;
 		const char *f =
 		        reg && first[g] != SIZE_MAX ? t->nodes[first[g]].path : NULL;
 
-		r = emit_node(t, nd, reg ? links[g] : 1, f, tar, mt);
+		r = emit_node(t, nd, reg ? links[g] : 1, f, tar,
+		        digests + g * SHA256_DIGEST_SIZE);
 		if (r < 0)
 			goto out;
 		if (reg && first[g] == SIZE_MAX)
@@ -759,18 +933,14 @@ tar_finish(struct image *img, int manifest_fd)
 		        archive_error_string(tar));
 		goto out;
 	}
-	r = manifest_close(mt);
-	mt = NULL;
-	if (r < 0)
-		image_fail(img, r, NULL, "finishing the manifest");
+	r = write_manifest(t, order, n, links, digests, manifest_fd);
 out:
-	if (mt != NULL)
-		manifest_close(mt);
 	if (tar != NULL)
 		archive_write_free(tar);
 	free(order);
 	free(first);
 	free(links);
+	free(digests);
 	return r;
 }
 
@@ -782,7 +952,7 @@ tar_free(struct image *img)
 
 	for (i = 0; i < t->n_nodes; i++) {
 		free(t->nodes[i].path);
-		archive_entry_free(t->nodes[i].e);
+		meta_free(&t->nodes[i].m);
 	}
 	free(t->nodes);
 	free(t->segs);

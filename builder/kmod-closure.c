@@ -16,6 +16,7 @@
 
 #include "kmod-closure.h"
 #include "log.h"
+#include "modalias.h"
 
 /* modules.dep nests a few levels; softdep cycles are cut by the on-stack
  * check, so this only bounds a broken tree. */
@@ -41,6 +42,8 @@ struct kc_seq {
 struct kc_mod {
 	struct kclosure_file f;
 	char *name, *src, *dest;
+	unsigned features; /* modules.load: MODALIAS_FEAT_* that need it */
+	bool always;	   /* modules.load: every boot needs it */
 };
 
 /* One "alias PATTERN MODULE" line of modules.alias, for a kept bus. */
@@ -63,6 +66,7 @@ struct kclosure {
 	struct kc_mod *mods;
 	size_t nmods, capmods;
 	struct kc_seq load;
+	unsigned load_features; /* of the kclosure_add_load_for() running */
 	struct kc_driver *drivers;
 	size_t ndrivers, capdrivers;
 	struct kc_avail *avail;
@@ -385,6 +389,8 @@ kc_register(struct kclosure *kc, struct kmod_module *m, const char *path, size_t
 	km->name = strdup(name);
 	km->src = strdup(path);
 	km->dest = dest;
+	km->features = 0;
+	km->always = false;
 	if (km->name == NULL || km->src == NULL) {
 		free(km->name);
 		free(km->src);
@@ -505,18 +511,48 @@ kc_lookup_each(struct kclosure *kc, const char *name,
 	return any ? 0 : 1;
 }
 
+/* m's whole closure in load order, merged into modules.load: modules not
+ * there yet go at its end (after their dependencies, which the closure
+ * lists first), and every module of the closure is marked with the
+ * features being added, so any feature's subset of the file is complete. */
 static int
 kc_load_module(struct kclosure *kc, struct kmod_module *m)
 {
+	struct kc_seq seq = { NULL };
+	size_t i;
+	int r;
+
 	if (kmod_module_get_path(m) == NULL)
 		return 1;
-	return kc_walk(kc, &kc->load, m);
+	r = kc_walk(kc, &seq, m);
+	for (i = 0; r >= 0 && i < seq.n; i++) {
+		struct kc_mod *km = &kc->mods[seq.idx[i]];
+
+		if (kc->load_features == 0)
+			km->always = true;
+		km->features |= kc->load_features;
+		if (!kc_seq_has(&kc->load, seq.idx[i]))
+			r = kc_seq_push(&kc->load, seq.idx[i]);
+	}
+	kc_seq_free(&seq);
+	return r < 0 ? r : 0;
+}
+
+int
+kclosure_add_load_for(struct kclosure *kc, const char *name, unsigned features)
+{
+	int r;
+
+	kc->load_features = features;
+	r = kc_lookup_each(kc, name, kc_load_module);
+	kc->load_features = 0;
+	return r;
 }
 
 int
 kclosure_add_load(struct kclosure *kc, const char *name)
 {
-	return kc_lookup_each(kc, name, kc_load_module);
+	return kclosure_add_load_for(kc, name, 0);
 }
 
 int
@@ -693,7 +729,7 @@ kc_nic_module(struct kclosure *kc, struct kmod_module *m)
 		return r;
 	first = kc_avail_range(kc, name, &n);
 	if (n == 0)
-		return kc_walk(kc, &kc->load, m); /* no bus alias: load it always */
+		return kc_load_module(kc, m); /* no bus alias: load it always */
 	have = kc_find_mod(kc, name);
 	for (i = 0; have >= 0 && i < kc->ndrivers; i++)
 		if (kc->drivers[i].mod == (size_t)have)
@@ -838,7 +874,9 @@ kclosure_add_transports(struct kclosure *kc)
 	int r;
 
 	if (kc->has_virtio) {
-		r = kclosure_add_load(kc, "virtio_pci");
+		/* by its pci: aliases, not always: a machine without virtio
+		 * devices (all real hardware) is spared five module loads */
+		r = kclosure_add_nic(kc, "virtio_pci");
 		if (r < 0 && r != -ENOENT)
 			return r;
 	}
@@ -941,6 +979,24 @@ kc_buf_finish(struct kc_buf *b, size_t *len)
 	return b->s;
 }
 
+/* "nfs,nfs3<TAB>": the FEATURES field of a modules.load line. */
+static void
+kc_buf_features(struct kc_buf *b, unsigned features)
+{
+	const char *sep = "", *name;
+	unsigned bit;
+
+	for (bit = 1; bit != 0 && bit <= features; bit <<= 1) {
+		name = (features & bit) ? modalias_feature_name(bit) : NULL;
+		if (name == NULL)
+			continue;
+		kc_buf_str(b, sep);
+		kc_buf_str(b, name);
+		sep = ",";
+	}
+	kc_buf_add(b, "\t", 1);
+}
+
 char *
 kclosure_load_text(const struct kclosure *kc, size_t *len)
 {
@@ -948,7 +1004,11 @@ kclosure_load_text(const struct kclosure *kc, size_t *len)
 	size_t i;
 
 	for (i = 0; i < kc->load.n; i++) {
-		kc_buf_str(&b, kc->mods[kc->load.idx[i]].dest);
+		const struct kc_mod *km = &kc->mods[kc->load.idx[i]];
+
+		if (!km->always)
+			kc_buf_features(&b, km->features);
+		kc_buf_str(&b, km->dest);
 		kc_buf_add(&b, "\n", 1);
 	}
 	return kc_buf_finish(&b, len);

@@ -9,8 +9,10 @@
  * The two files written for diskless-init (a contract with initrd/, keep
  * the format exactly):
  *
- *   /etc/diskless/modules.load   one absolute path per line, dependencies
- *                                first, in load order
+ *   /etc/diskless/modules.load   [FEATURES<TAB>]PATH per line, dependencies
+ *                                first, in load order; FEATURES names the
+ *                                boots that need it (lib/modalias.h), none
+ *                                for every boot
  *   /etc/diskless/modules.alias  "PATTERN\tPATH1 PATH2 ... PATHN": a
  *                                modules.alias glob and the full load
  *                                sequence of its driver (dependencies
@@ -54,6 +56,14 @@ void kclosure_free(struct kclosure *kc);
 int kclosure_add_load(struct kclosure *kc, const char *name);
 
 /*
+ * Same, for the boots that use one of FEATURES (MODALIAS_FEAT_* bits of
+ * lib/modalias.h; 0 is every boot, as kclosure_add_load). Every module of
+ * NAME's closure is marked with them, also those added before, so the
+ * lines of one feature are its whole closure in a valid load order.
+ */
+int kclosure_add_load_for(struct kclosure *kc, const char *name, unsigned features);
+
+/*
  * Adds the NIC driver NAME: a modules.alias line for each of its pci:,
  * virtio: and usb: aliases. A driver without such aliases is added to
  * modules.load instead. Returns as kclosure_add_load(), or -E2BIG when its
@@ -72,8 +82,9 @@ int kclosure_add_all_nics(struct kclosure *kc);
 
 /*
  * Adds what the NIC drivers chosen so far need before their devices show
- * up: virtio_pci in modules.load when a driver has virtio: aliases (virtio
- * devices appear only once the PCI transport binds), and alias lines for
+ * up: alias lines for virtio_pci when a driver has virtio: aliases (virtio
+ * devices appear only once the PCI transport binds; coldplug loads it for
+ * a virtio PCI device, then rescans), and alias lines for
  * the USB host controller drivers (kernel/drivers/usb/host/, pci: aliases)
  * when a driver has usb: aliases. Call once, after the last add_nic.
  */

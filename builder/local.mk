@@ -32,6 +32,8 @@ builder_diskless_SOURCES = \
 	builder/identity.c builder/identity.h \
 	builder/cleanup.c builder/cleanup.h \
 	builder/manifest.c builder/manifest.h \
+	builder/mtree-line.c builder/mtree-line.h \
+	builder/manifest-xattr.c builder/manifest-xattr.h \
 	builder/outdir.c builder/outdir.h \
 	builder/cmd-build.c \
 	builder/cmd-verify.c \
@@ -52,6 +54,6 @@ uninstall-rootfs-overlays:
 	rm -rf $(DESTDIR)$(pkgdatadir)/rootfs-overlays
 PHONY_TARGETS += install-rootfs-overlays uninstall-rootfs-overlays
 builder_diskless_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS) $(MOUNT_CFLAGS) \
-	$(NFS_CFLAGS) $(KMOD_CFLAGS)
+	$(NFS_CFLAGS) $(KMOD_CFLAGS) $(NETTLE_CFLAGS)
 builder_diskless_LDADD = lib/libcommon.a $(INIH_LIBS) $(ARCHIVE_LIBS) \
-	$(MOUNT_LIBS) $(NFS_LIBS) $(KMOD_LIBS)
+	$(MOUNT_LIBS) $(NFS_LIBS) $(KMOD_LIBS) $(NETTLE_LIBS)

@@ -10,16 +10,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "image.h"
 #include "manifest.h"
+#include "manifest-xattr.h"
+#include "mtree-line.h"
 
-#define MANIFEST_KEYWORDS "!all,type,mode,uid,gid,size,sha256,link,device,nlink,time"
 #define READ_BUF (256 * 1024)
 
 int
@@ -41,33 +44,52 @@ manifest_path_cmp(const char *a, const char *b)
 }
 
 int
-manifest_open(int fd, struct archive **out)
+manifest_open(int fd, FILE **out)
 {
-	struct archive *w = archive_write_new();
+	int d = dup(fd);
+	FILE *f;
 
-	if (w == NULL)
+	if (d < 0)
+		return -errno;
+	f = fdopen(d, "w");
+	if (f == NULL) {
+		close(d);
 		return -ENOMEM;
-	if (archive_write_set_format_mtree(w) != ARCHIVE_OK ||
-	        archive_write_set_options(w, MANIFEST_KEYWORDS) != ARCHIVE_OK ||
-	        archive_write_open_fd(w, fd) != ARCHIVE_OK) {
-		archive_write_free(w);
-		return -EIO;
 	}
-	*out = w;
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	fputs(MTREE_HEADER, f);
+	*out = f;
 	return 0;
 }
 
 int
-manifest_close(struct archive *w)
+manifest_close(FILE *f)
 {
-	int r = archive_write_close(w);
+	int r = ferror(f) ? -EIO : 0;
 
-	archive_write_free(w);
-	return r == ARCHIVE_OK ? 0 : -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -EIO;
+	return r;
+}
+
+void
+manifest_rec_from_stat(struct mtree_rec *m, const char *path, const struct stat *st)
+{
+	memset(m, 0, sizeof(*m));
+	m->path = path;
+	m->mode = st->st_mode;
+	m->uid = st->st_uid;
+	m->gid = st->st_gid;
+	m->size = S_ISREG(st->st_mode) ? st->st_size : 0;
+	m->mtime = st->st_mtim.tv_sec;
+	m->mtime_nsec = st->st_mtim.tv_nsec;
+	m->rdev_major = major(st->st_rdev);
+	m->rdev_minor = minor(st->st_rdev);
+	m->nlink = (unsigned)st->st_nlink;
 }
 
 struct walk {
-	struct archive *w;
+	FILE *f;
 	bool clamp;
 	time_t epoch;
 	char *buf;
@@ -84,32 +106,79 @@ walk_fail(struct walk *wk, int err, const char *path, const char *what)
 }
 
 static int
-cmp_names(const void *a, const void *b)
+hash_file(struct walk *wk, int dirfd, const char *name, const char *path,
+        unsigned char digest[SHA256_DIGEST_SIZE])
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-write_data(struct walk *wk, int dirfd, const char *name, const char *path)
-{
+	struct sha256_ctx c;
 	ssize_t n;
 	int fd, r = 0;
 
+	sha256_init(&c);
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
 		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return walk_fail(wk, errno, path, "cannot open");
-	while ((n = read(fd, wk->buf, READ_BUF)) > 0) {
-		if (archive_write_data(wk->w, wk->buf, (size_t)n) < 0) {
-			r = walk_fail(wk, EIO, path, archive_error_string(wk->w));
-			break;
-		}
-	}
+	while ((n = read(fd, wk->buf, READ_BUF)) > 0)
+		sha256_update(&c, (size_t)n, (const uint8_t *)wk->buf);
 	if (n < 0)
 		r = walk_fail(wk, errno, path, "cannot read");
 	close(fd);
+	sha256_digest(&c, SHA256_DIGEST_SIZE, digest);
 	return r;
+}
+
+/* Clamps the time of one entry, then writes its line. */
+static int
+walk_line(struct walk *wk, int dirfd, const char *name, const char *path,
+        struct stat *st)
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	char target[PATH_MAX];
+	struct mtree_rec m;
+	ssize_t n;
+	int r;
+
+	if (wk->clamp &&
+	        (st->st_mtim.tv_sec > wk->epoch ||
+	                (st->st_mtim.tv_sec == wk->epoch && st->st_mtim.tv_nsec != 0))) {
+		struct timespec ts[2] = {{0, UTIME_OMIT}, {wk->epoch, 0}};
+
+		if (utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return walk_fail(wk, errno, path, "cannot set the time");
+		st->st_mtim = ts[1];
+	}
+	manifest_rec_from_stat(&m, path, st);
+	if (S_ISLNK(st->st_mode)) {
+		n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return walk_fail(wk, errno, path, "cannot read the link");
+		target[n] = '\0';
+		m.link = target;
+	}
+	if (S_ISREG(st->st_mode)) {
+		r = hash_file(wk, dirfd, name, path, digest);
+		if (r < 0)
+			return r;
+		m.sha256 = digest;
+	}
+	if (mtree_line_write(wk->f, &m) < 0)
+		return walk_fail(wk, EIO, path, "cannot write the manifest");
+	r = manifest_xattr_tree(wk->f, dirfd, name, path);
+	if (r < 0)
+		return walk_fail(wk, -r, path, "cannot read its extended attributes");
+	return 0;
+}
+
+struct name {
+	char *s;
+	bool dir;
+};
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(((const struct name *)a)->s, ((const struct name *)b)->s);
 }
 
 static int walk_dir(struct walk *wk, int dirfd, const char *rel);
@@ -117,11 +186,9 @@ static int walk_dir(struct walk *wk, int dirfd, const char *rel);
 static int
 walk_one(struct walk *wk, int dirfd, const char *name, const char *rel)
 {
-	char path[PATH_MAX + 3], target[PATH_MAX];
-	struct archive_entry *e;
+	char path[PATH_MAX + 3];
 	struct stat st;
-	ssize_t n;
-	int r = 0, sub;
+	int r, sub;
 
 	if (image_interrupted)
 		return walk_fail(wk, EINTR, rel, "interrupted");
@@ -129,63 +196,24 @@ walk_one(struct walk *wk, int dirfd, const char *name, const char *rel)
 		return walk_fail(wk, ENAMETOOLONG, rel, "path too long");
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return walk_fail(wk, errno, path, "cannot stat");
-	if (wk->clamp &&
-	        (st.st_mtim.tv_sec > wk->epoch ||
-	                (st.st_mtim.tv_sec == wk->epoch && st.st_mtim.tv_nsec != 0))) {
-		struct timespec ts[2] = {{0, UTIME_OMIT}, {wk->epoch, 0}};
-
-		if (utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-			return walk_fail(wk, errno, path, "cannot set the time");
-		st.st_mtim = ts[1];
-	}
-	e = archive_entry_new();
-	if (e == NULL)
-		return walk_fail(wk, ENOMEM, path, "entry");
-	archive_entry_copy_stat(e, &st);
-	{
-		char full[PATH_MAX + 3];
-
-		image_fmt(full, sizeof(full), "./%s", path);
-		archive_entry_set_pathname(e, full);
-	}
-	if (S_ISLNK(st.st_mode)) {
-		n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-		if (n < 0) {
-			r = walk_fail(wk, errno, path, "cannot read the link");
-			goto out;
-		}
-		target[n] = '\0';
-		archive_entry_set_symlink(e, target);
-	}
-	if (!S_ISREG(st.st_mode))
-		archive_entry_set_size(e, 0);
-	if (archive_write_header(wk->w, e) != ARCHIVE_OK) {
-		r = walk_fail(wk, EIO, path, archive_error_string(wk->w));
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		r = write_data(wk, dirfd, name, path);
-	if (r == 0 && S_ISDIR(st.st_mode)) {
-		sub = openat(
-		        dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0) {
-			r = walk_fail(wk, errno, path, "cannot open");
-			goto out;
-		}
-		r = walk_dir(wk, sub, path);
-		close(sub);
-	}
-out:
-	archive_entry_free(e);
+	r = walk_line(wk, dirfd, name, path, &st);
+	if (r < 0 || !S_ISDIR(st.st_mode))
+		return r;
+	sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return walk_fail(wk, errno, path, "cannot open");
+	r = walk_dir(wk, sub, path);
+	close(sub);
 	return r;
 }
 
 static int
-walk_dir(struct walk *wk, int dirfd, const char *rel)
+list_dir(struct walk *wk, int dirfd, const char *rel, struct name **out, size_t *count)
 {
+	struct name *names = NULL;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	struct stat st;
 	DIR *dir;
 	int fd, r = 0;
 
@@ -197,38 +225,57 @@ walk_dir(struct walk *wk, int dirfd, const char *rel)
 		close(fd);
 		return walk_fail(wk, errno, rel, "cannot read the directory");
 	}
-	while ((de = readdir(dir)) != NULL) {
+	while (r == 0 && (de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 32;
-			char **nv = realloc(names, ncap * sizeof(*nv));
+			struct name *nv = realloc(names, ncap * sizeof(*nv));
 
 			if (nv == NULL) {
 				r = walk_fail(wk, ENOMEM, rel, "listing");
-				goto out;
+				break;
 			}
 			names = nv;
 			cap = ncap;
 		}
-		names[n] = strdup(de->d_name);
-		if (names[n] == NULL) {
+		names[n].dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN)
+			names[n].dir = fstatat(dirfd, de->d_name, &st,
+			                       AT_SYMLINK_NOFOLLOW) == 0 &&
+			        S_ISDIR(st.st_mode);
+		names[n].s = strdup(de->d_name);
+		if (names[n].s == NULL)
 			r = walk_fail(wk, ENOMEM, rel, "listing");
-			goto out;
-		}
-		n++;
+		else
+			n++;
 	}
-	/* Byte order of names within a directory, parents before children:
-	 * the same order manifest_path_cmp() gives the tar back end. */
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && r == 0; i++)
-		r = walk_one(wk, dirfd, names[i], rel);
-out:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	closedir(dir);
+	*out = names;
+	*count = n;
+	return r;
+}
+
+/* The writer's order (mtree-line.h): the non-directories of this folder by
+ * name, then each subfolder by name with its contents. Memory: the names
+ * of the folders being walked, not of the image. */
+static int
+walk_dir(struct walk *wk, int dirfd, const char *rel)
+{
+	struct name *names = NULL;
+	size_t n = 0, i;
+	int r, pass;
+
+	r = list_dir(wk, dirfd, rel, &names, &n);
+	if (r == 0 && n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (pass = 0; pass < 2 && r == 0; pass++)
+		for (i = 0; i < n && r == 0; i++)
+			if (names[i].dir == (pass == 1))
+				r = walk_one(wk, dirfd, names[i].s, rel);
+	for (i = 0; i < n; i++)
+		free(names[i].s);
+	free(names);
 	return r;
 }
 
@@ -237,16 +284,16 @@ manifest_write_tree(
         int rootfd, bool clamp, time_t epoch, int fd, char *err, size_t errlen)
 {
 	struct walk wk = {NULL, clamp, epoch, NULL, err, errlen};
-	struct archive_entry *e = NULL;
+	struct mtree_rec m;
 	struct stat st;
 	int r;
 
 	wk.buf = malloc(READ_BUF);
 	if (wk.buf == NULL)
 		return -ENOMEM;
-	r = manifest_open(fd, &wk.w);
+	r = manifest_open(fd, &wk.f);
 	if (r < 0) {
-		snprintf(err, errlen, "manifest: cannot start the mtree writer");
+		snprintf(err, errlen, "manifest: cannot start it: %s", strerror(-r));
 		goto out;
 	}
 	if (clamp) {
@@ -259,22 +306,15 @@ manifest_write_tree(
 		r = walk_fail(&wk, errno, "", "cannot stat");
 		goto out;
 	}
-	e = archive_entry_new();
-	if (e == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	archive_entry_copy_stat(e, &st);
-	archive_entry_set_pathname(e, ".");
-	archive_entry_set_size(e, 0);
-	if (archive_write_header(wk.w, e) != ARCHIVE_OK) {
-		r = walk_fail(&wk, EIO, "", archive_error_string(wk.w));
-		goto out;
-	}
-	r = walk_dir(&wk, rootfd, "");
+	manifest_rec_from_stat(&m, "", &st);
+	if (mtree_line_write(wk.f, &m) < 0)
+		r = walk_fail(&wk, EIO, "", "cannot write the manifest");
+	else if ((r = manifest_xattr_tree(wk.f, rootfd, ".", "")) < 0)
+		r = walk_fail(&wk, -r, "", "cannot read its extended attributes");
+	else
+		r = walk_dir(&wk, rootfd, "");
 out:
-	archive_entry_free(e);
-	if (wk.w != NULL && manifest_close(wk.w) < 0 && r == 0) {
+	if (wk.f != NULL && manifest_close(wk.f) < 0 && r == 0) {
 		snprintf(err, errlen, "manifest: cannot write it");
 		r = -EIO;
 	}

@@ -4,28 +4,35 @@
  * and read back by `diskless verify`.
  *
  * Keywords: type, mode, uid, gid, size, sha256digest, link, device, nlink
- * (non-directories with more than one name) and time. Extended attributes
- * and ACLs have no mtree keyword and are not covered.
+ * (non-directories with more than one name) and time; the lines are
+ * written by mtree-line.c. Extended attributes have no mtree keyword: they
+ * are comment lines (manifest-xattr.h). ACLs are not covered.
  */
 #ifndef DISKLESS_MANIFEST_H
 #define DISKLESS_MANIFEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
-struct archive;
+struct mtree_rec;
+struct stat;
 
-/* An mtree writer on fd with the manifest's keywords. */
-int manifest_open(int fd, struct archive **out);
-/* Closes and frees the writer; 0 or -EIO. */
-int manifest_close(struct archive *w);
+/* A buffered stream on a copy of fd, "#mtree" written; lines go in with
+ * mtree_line_write() (mtree-line.h), in its order. */
+int manifest_open(int fd, FILE **out);
+/* Flushes and closes the stream; 0 or -EIO. */
+int manifest_close(FILE *f);
+/* Fills m from st for path (no link target, no digest). */
+void manifest_rec_from_stat(struct mtree_rec *m, const char *path, const struct stat *st);
 
 /*
- * Writes the manifest of the tree at rootfd to fd, walking it in sorted
- * order without following symlinks. With clamp, every mtime later than
+ * Writes the manifest of the tree at rootfd to fd, walking it in the
+ * writer's order (mtree-line.h) without following symlinks; memory does
+ * not grow with the number of entries. With clamp, every mtime later than
  * epoch is first set to epoch on disk (the build's last step). Errors go to
  * err as one line.
  */

@@ -77,9 +77,19 @@ const char *early_mounts(void);
 void early_console(void);
 
 /* modload.c */
-const char *modules_load(struct boot *b);
+/* The untagged modules, then the drivers of the devices present
+ * (coldplug: NICs, virtio_pci, USB host controllers). */
+void modules_load_nics(void);
+/* MODALIAS_FEAT_* of a boot with this command line and NFS version
+ * (vers_major 0: not known yet, so neither nfs3 nor nfs4). */
+unsigned modules_wanted(const struct cmdline *cl, int vers_major);
+/* The modules.load lines tagged with one of want, not loaded before. */
+void modules_load_features(unsigned want);
 
 /* netcfg.c */
+/* Brings the boot interface up (every Ethernet one without a hint in the
+ * command line) without waiting, so that its link negotiates meanwhile. */
+void net_raise(struct boot *b);
 const char *net_configure(struct boot *b);
 /* After the NFS server is known (ROOTSERVER): /run/net-<dev>.conf and
  * /run/diskless/resolv.conf. Failures are warnings. */

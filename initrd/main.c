@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "modalias.h"
 
 static struct boot boot;	/* ~8 KiB: .bss, not the stack, not the heap */
 
@@ -113,6 +114,24 @@ print_address(const struct cmdline *cl)
 	}
 }
 
+/* Which tagged lines of modules.load this boot loads (lib/modalias.h). */
+static void
+print_modules(const struct cmdline *cl, int vers_major)
+{
+	unsigned want = modules_wanted(cl, vers_major), bit;
+	const char *sep = "";
+
+	printf("modules:");
+	for (bit = 1; bit <= want; bit <<= 1) {
+		if ((want & bit) != 0 && modalias_feature_name(bit) != NULL) {
+			printf("%s%s", sep, modalias_feature_name(bit));
+			sep = ",";
+		}
+	}
+	printf(" (and the NIC drivers by modalias)%s\n",
+		vers_major == 0 ? "; nfs3 or nfs4 once DHCP tells the version" : "");
+}
+
 /* The dry run: the parser's view of a command line, and what it resolves
  * to without DHCP (when DHCP is needed, say so instead of guessing). */
 static int
@@ -123,7 +142,7 @@ dry_run(const char *line, size_t len)
 	const char *why, *node = NULL;
 	char a[INET_ADDRSTRLEN];
 	unsigned i;
-	int warns, r, rc = 0;
+	int warns, r = -1, rc = 0;
 
 	warns = cmdline_parse(line, len, cl);
 	printf("cmdline: %.*s\n", (int)strcspn(line, "\n"), line);
@@ -154,6 +173,7 @@ dry_run(const char *line, size_t len)
 	} else {
 		rc = 2;
 	}
+	print_modules(cl, r == 0 ? nfs->vers_major : 0);
 	printf("overlay: %s\n", cl->overlay == CMDLINE_OVERLAY_TMPFS ? "tmpfs" : "none");
 	printf("init: %s\n", cl->init[0] ? cl->init : "/sbin/init (then /etc/init, /bin/init, /bin/sh)");
 	/* as die() does: panic=0 halts, a negative panic= reboots at once */
@@ -212,6 +232,25 @@ resolve_root(struct boot *b)
 	return NULL;
 }
 
+/* The NFS version before the network is up: known when no DHCP answer can
+ * change the mount (a static ip=), else 0. */
+static int
+early_nfs_version(struct boot *b)
+{
+	char a[INET_ADDRSTRLEN];
+	const char *node = NULL, *why;
+
+	if (b->cl.ip_mode != CMDLINE_IP_STATIC)
+		return 0;
+	if (b->cl.ip_hostname[0] != '\0')
+		node = b->cl.ip_hostname;
+	else if (b->cl.ip_client.s_addr != INADDR_ANY)
+		node = inet_ntop(AF_INET, &b->cl.ip_client, a, sizeof(a));
+	if (cmdline_nfs_resolve(&b->cl, NULL, node, &b->nfs, &why) < 0)
+		return 0;
+	return b->nfs.vers_major;
+}
+
 static int
 boot_main(void)
 {
@@ -238,8 +277,13 @@ boot_main(void)
 	if (!cmdline_wants_nfs(&b->cl))
 		die(&b->cl, "no NFS root on the command line (want root=/dev/nfs nfsroot=<server>:/path)");
 	t = now_ms();
-	modules_load(b);
-	say_timing("modules", t);
+	modules_load_nics();
+	say_timing("NIC modules", t);
+	/* the link negotiates (seconds) while the NFS stack loads */
+	net_raise(b);
+	t = now_ms();
+	modules_load_features(modules_wanted(&b->cl, early_nfs_version(b)));
+	say_timing("NFS modules", t);
 	t = now_ms();
 	if ((why = net_configure(b)) != NULL)
 		die(&b->cl, why);
@@ -248,6 +292,8 @@ boot_main(void)
 		die(&b->cl, why);
 	net_write_files(b);
 	t = now_ms();
+	/* the NFS version DHCP told, when it was not known before */
+	modules_load_features(modules_wanted(&b->cl, b->nfs.vers_major));
 	if (b->cl.overlay == CMDLINE_OVERLAY_TMPFS) {
 		if ((why = nfsroot_mount(b, overlay_lowerdir())) != NULL ||
 			(why = overlay_setup(b)) != NULL)

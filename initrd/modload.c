@@ -1,11 +1,20 @@
 /*
  * modload.c: kernel modules with finit_module(2) (reference §1.8).
  *
- * First /etc/diskless/modules.load in order (the NFS stack and overlay,
- * dependencies first), then NIC coldplug: every device's sysfs modalias is
- * matched against /etc/diskless/modules.alias (format in lib/modalias.h) and
- * the matching load sequences run. Coldplug repeats while it finds new
- * devices, because virtio devices only appear once virtio_pci is loaded.
+ * Two steps, so that the NIC negotiates its link while the NFS stack loads
+ * (carrier takes seconds; loading sunrpc and nfs takes about as long):
+ *
+ * 1. modules_load_nics(): the untagged lines of /etc/diskless/modules.load
+ *    (for every boot: a NIC driver without bus aliases), then NIC coldplug:
+ *    every device's sysfs modalias is matched against
+ *    /etc/diskless/modules.alias (format in lib/modalias.h) and the
+ *    matching load sequences run. Coldplug
+ *    repeats while it finds new devices, because virtio devices only
+ *    appear once virtio_pci (matched by its PCI alias) is loaded.
+ * 2. modules_load_features(): the lines of modules.load tagged with a
+ *    feature this boot uses (modules_wanted()), in file order. It may run
+ *    again once DHCP has told the NFS version; loaded paths are skipped.
+ *
  * A missing or failing module is a warning: the step that needs it (link,
  * mount) fails later with a precise reason.
  */
@@ -32,6 +41,7 @@
 
 struct modload {
 	unsigned loaded, missing, failed;
+	unsigned want;			/* MODALIAS_FEAT_* of this pass */
 	uint32_t seen[SEEN_MAX];	/* FNV-1a of paths already tried */
 	unsigned n_seen;
 	char dev[DEVS_MAX][128];	/* device modaliases found this pass */
@@ -214,9 +224,13 @@ load_list_line(const char *line, size_t len, unsigned lineno, const char *file)
 	static struct modalias_line l;
 	int r = modalias_parse_load(line, len, &l);
 
-	if (r < 0)
-		say_warn("%s:%u: want one absolute module path per line", file, lineno);
-	else if (r > 0)
+	if (r < 0) {
+		say_warn("%s:%u: want [FEATURES<TAB>]/absolute/module.ko", file, lineno);
+		return;
+	}
+	/* untagged lines, and words a newer builder wrote, are for every boot:
+	 * the NIC step loads them */
+	if (r > 0 && ((l.features != 0 ? l.features : MODALIAS_FEAT_OTHER) & ml.want) != 0)
 		load_one(l.path[0]);
 }
 
@@ -281,15 +295,23 @@ scan_devices(void)
 	return ml.n_dev;
 }
 
-const char *
-modules_load(struct boot *b)
+static void
+load_list(unsigned want)
 {
-	int pass, r;
+	int r;
 
-	(void)b;
+	ml.want = want;
 	r = each_line(MODULES_LOAD, load_list_line);
 	if (r < 0 && r != -ENOENT)
 		say_warn("unable to read " MODULES_LOAD ": %s", strerror(-r));
+}
+
+void
+modules_load_nics(void)
+{
+	int pass, r;
+
+	load_list(MODALIAS_FEAT_OTHER);
 	for (pass = 0; pass < COLDPLUG_PASSES; pass++) {
 		unsigned before = ml.loaded;
 
@@ -304,7 +326,26 @@ modules_load(struct boot *b)
 		if (ml.loaded == before)
 			break;
 	}
+}
+
+unsigned
+modules_wanted(const struct cmdline *cl, int vers_major)
+{
+	unsigned want = MODALIAS_FEAT_NFS;
+
+	if (vers_major == 4)
+		want |= MODALIAS_FEAT_NFS4;
+	else if (vers_major != 0)
+		want |= MODALIAS_FEAT_NFS3;	/* v2 is in nfsv2.ko: not shipped */
+	if (cl->overlay == CMDLINE_OVERLAY_TMPFS)
+		want |= MODALIAS_FEAT_OVERLAY;
+	return want;
+}
+
+void
+modules_load_features(unsigned want)
+{
+	load_list(want);
 	say_debug("modules: %u loaded, %u missing, %u failed", ml.loaded, ml.missing,
 		ml.failed);
-	return NULL;
 }

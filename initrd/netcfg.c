@@ -340,6 +340,32 @@ maybe_rename(int fd, const struct cmdline *cl, struct rtnl_link *l)
 	memcpy(l->name, cl->ifname, sizeof(l->name));
 }
 
+void
+net_raise(struct boot *b)
+{
+	static struct rtnl_link links[RTNL_LINKS_MAX];
+	unsigned n = RTNL_LINKS_MAX, i;
+	const struct rtnl_link *named;
+	int fd;
+
+	if (b->cl.ip_mode == CMDLINE_IP_OFF || (fd = rtnl_open()) < 0)
+		return;
+	if (rtnl_links(fd, links, &n) < 0)
+		n = 0;
+	named = has_hint(&b->cl) ? find_named(&b->cl, links, n) : NULL;
+	if (has_hint(&b->cl) && named == NULL)
+		n = 0;	/* not there yet: net_configure() waits for it */
+	for (i = 0; i < n; i++) {
+		if (named != NULL ? &links[i] != named : !eligible(&links[i]))
+			continue;
+		/* ifname= renames only a link that is down: do it first */
+		maybe_rename(fd, &b->cl, &links[i]);
+		if (!(links[i].flags & IFF_UP))
+			(void)rtnl_link_up(fd, links[i].index);
+	}
+	close(fd);
+}
+
 const char *
 net_configure(struct boot *b)
 {

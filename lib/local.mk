@@ -11,7 +11,8 @@ lib_libcommon_a_SOURCES = \
 	lib/netaddr.c lib/netaddr.h \
 	lib/netconf-file.c lib/netconf-file.h \
 	lib/sd-notify.c lib/sd-notify.h \
-	lib/site-config.c lib/site-internal.h lib/site-keys.c lib/site-print.c \
+	lib/site-boot.c lib/site-config.c lib/site-internal.h lib/site-keys.c \
+	lib/site-print.c \
 	lib/site-validate.c lib/site.h \
 	lib/strutil.c lib/strutil.h \
 	lib/tftp-pkt.c lib/tftp-pkt.h

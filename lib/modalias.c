@@ -111,14 +111,73 @@ modalias_parse_alias(const char *line, size_t len, struct modalias_line *out)
 	return split_paths(tab + 1, out);
 }
 
+static const char *const feature_names[] = { "nfs", "nfs3", "nfs4", "overlay" };
+
+const char *
+modalias_feature_name(unsigned feature)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++) {
+		if (feature == 1u << i)
+			return feature_names[i];
+	}
+	return NULL;
+}
+
+/* One FEATURES word of n bytes: its bit, MODALIAS_FEAT_OTHER when it is
+ * well formed but unknown (a newer builder), 0 when malformed. */
+static unsigned
+feature_bit(const char *w, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '_'))
+			return 0;
+	}
+	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++) {
+		if (strlen(feature_names[i]) == n && memcmp(feature_names[i], w, n) == 0)
+			return 1u << i;
+	}
+	return MODALIAS_FEAT_OTHER;
+}
+
+static int
+parse_features(const char *s, unsigned *out)
+{
+	size_t n;
+	unsigned bit;
+
+	*out = 0;
+	for (;;) {
+		n = strcspn(s, ",");
+		if ((bit = feature_bit(s, n)) == 0)
+			return -EINVAL;
+		*out |= bit;
+		if (s[n] == '\0')
+			return 0;
+		s += n + 1;
+	}
+}
+
 int
 modalias_parse_load(const char *line, size_t len, struct modalias_line *out)
 {
-	char *s;
+	char *s, *tab;
 	int r;
 
 	if ((r = load_line(line, len, out, &s)) <= 0)
 		return r;
+	tab = strchr(s, '\t');
+	if (tab != NULL && *s != '/') {
+		*tab = '\0';
+		if (parse_features(s, &out->features) < 0)
+			return -EINVAL;
+		s = tab + 1;
+	}
 	if ((r = split_paths(s, out)) < 0)
 		return r;
 	return out->n_path == 1 ? 1 : -EINVAL;

@@ -22,8 +22,8 @@
 #include "site-internal.h"
 #include "strutil.h"
 
-static const char *const section_words[] = { "server", "dhcp", "tftp", "image", "host",
-	NULL };
+static const char *const section_words[] = { "server", "dhcp", "tftp", "boot", "image",
+	"host", NULL };
 
 int
 site_strdup(char **slot, const char *value)
@@ -240,6 +240,9 @@ open_singleton(struct site_parse *p, enum site_section sect)
 		p->site->dhcp.present = true;
 		p->site->dhcp.where.file = p->file;
 		p->site->dhcp.where.line = p->line;
+	} else if (sect == SECT_BOOT) {
+		p->site->boot.where.file = p->file;
+		p->site->boot.where.line = p->line;
 	}
 }
 
@@ -258,7 +261,7 @@ open_section(struct site_parse *p, char *text)
 	extra = strtok_r(NULL, " \t", &save);
 	if (word == NULL) {
 		site_perror(p, "empty section header [] (use [server], [dhcp], [tftp], "
-			       "[image NAME] or [host NAME])");
+			       "[boot], [image NAME] or [host NAME])");
 		return;
 	}
 	if (p->hosts_file && strcmp(word, "host") != 0) {
@@ -294,11 +297,13 @@ open_section(struct site_parse *p, char *text)
 		open_singleton(p, SECT_DHCP);
 	else if (strcmp(word, "tftp") == 0)
 		open_singleton(p, SECT_TFTP);
+	else if (strcmp(word, "boot") == 0)
+		open_singleton(p, SECT_BOOT);
 	else if ((hint = str_nearest(word, section_words)) != NULL)
 		site_perror(p, "unknown section [%s] (did you mean [%s]?)", word, hint);
 	else
 		site_perror(p, "unknown section [%s] (sections are [server], [dhcp], [tftp], "
-			       "[image NAME] and [host NAME])",
+			       "[boot], [image NAME] and [host NAME])",
 			word);
 }
 
@@ -357,7 +362,7 @@ handle_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (p->sect == SECT_NONE) {
 		site_perror(p, "'%s' is outside of any section (put it under [server], "
-			       "[dhcp], [tftp], [image NAME] or [host NAME])",
+			       "[dhcp], [tftp], [boot], [image NAME] or [host NAME])",
 			name);
 		return 1;
 	}
@@ -672,6 +677,7 @@ site_free(struct site *site)
 	free(site->server.hosts_dir);
 	free(site->server.control_socket);
 	free(site->dhcp.domain);
+	site_boot_free(&site->boot);
 	free(site->path);
 	free(site);
 }

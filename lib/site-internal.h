@@ -16,6 +16,7 @@ enum site_section {
 	SECT_SERVER,
 	SECT_DHCP,
 	SECT_TFTP,
+	SECT_BOOT,
 	SECT_IMAGE,
 	SECT_HOST,
 	SECT_COUNT,
@@ -55,6 +56,11 @@ void site_diag(struct site *site, enum site_level level, const char *file,
 /* Shorthand for an error at the line being parsed. */
 void site_perror(struct site_parse *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* [boot] (site-boot.c): its keys, its defaults and checks, its strings. */
+extern const struct site_key site_boot_keys[];
+void site_boot_validate(struct site *site);
+void site_boot_free(struct site_boot *boot);
 
 void site_set_defaults(struct site *site);
 int site_set_image_defaults(struct site_image *img);

@@ -291,6 +291,20 @@ dhcp_lease_time(struct site_parse *p, const char *value)
 	return -EINVAL;
 }
 
+/* "arp" (the default, as ISC dhcpd and dnsmasq check before offering) or
+ * "none". */
+static int
+dhcp_conflict_probe(struct site_parse *p, const char *value)
+{
+	if (strcmp(value, "arp") == 0 || strcmp(value, "none") == 0) {
+		p->site->dhcp.conflict_probe = value[0] == 'a' ? SITE_PROBE_ARP :
+			SITE_PROBE_NONE;
+		return 0;
+	}
+	site_perror(p, "conflict-probe: '%s' is not arp or none", value);
+	return -EINVAL;
+}
+
 static int
 dhcp_mtu(struct site_parse *p, const char *value)
 {
@@ -348,6 +362,63 @@ static int
 tftp_client_rate(struct site_parse *p, const char *value)
 {
 	return set_uint(p, "client-rate", value, 1, 100000, &p->site->tftp.client_rate);
+}
+
+static int
+tftp_default_blksize(struct site_parse *p, const char *value)
+{
+	p->site->tftp.default_line = p->line;
+	return set_uint(p, "default-blksize", value, 512, 65464,
+		&p->site->tftp.default_blksize);
+}
+
+static int
+tftp_default_windowsize(struct site_parse *p, const char *value)
+{
+	p->site->tftp.default_line = p->line;
+	return set_uint(p, "default-windowsize", value, 1, 65535,
+		&p->site->tftp.default_windowsize);
+}
+
+/* Appends one address of a listen list; refuses repeats. */
+static int
+tftp_listen_one(struct site_parse *p, const char *word)
+{
+	struct site_tftp *t = &p->site->tftp;
+	struct in_addr a;
+	unsigned i;
+
+	if (set_ipv4(p, "listen", word, &a) < 0)
+		return -EINVAL;
+	for (i = 0; i < t->n_listen; i++)
+		if (t->listen[i].s_addr == a.s_addr) {
+			site_perror(p, "listen: %s is given twice", word);
+			return -EINVAL;
+		}
+	if (t->n_listen == SITE_TFTP_LISTEN_MAX) {
+		site_perror(p, "listen: more than %d addresses", SITE_TFTP_LISTEN_MAX);
+		return -EINVAL;
+	}
+	t->listen[t->n_listen++] = a;
+	return 0;
+}
+
+static int
+tftp_listen(struct site_parse *p, const char *value)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", value) >= (int)sizeof(buf) ||
+		value[strspn(value, " ,\t")] == '\0') {
+		site_perror(p, "listen: give addresses separated by spaces or commas "
+			       "(like 10.0.0.1 10.0.1.1), or repeat the key");
+		return -EINVAL;
+	}
+	for (tok = strtok_r(buf, " ,\t", &save); tok != NULL;
+		tok = strtok_r(NULL, " ,\t", &save))
+		if (tftp_listen_one(p, tok) < 0)
+			return -EINVAL;
+	return 0;
 }
 
 /* [image NAME] */
@@ -598,6 +669,7 @@ static const struct site_key dhcp_keys[] = {
 	{ "domain", dhcp_domain, false },
 	{ "lease-time", dhcp_lease_time, false },
 	{ "mtu", dhcp_mtu, false },
+	{ "conflict-probe", dhcp_conflict_probe, false },
 	{ NULL, NULL, false },
 };
 
@@ -606,6 +678,9 @@ static const struct site_key tftp_keys[] = {
 	{ "max-blksize", tftp_max_blksize, false },
 	{ "max-windowsize", tftp_max_windowsize, false },
 	{ "client-rate", tftp_client_rate, false },
+	{ "default-blksize", tftp_default_blksize, false },
+	{ "default-windowsize", tftp_default_windowsize, false },
+	{ "listen", tftp_listen, true },
 	{ NULL, NULL, false },
 };
 
@@ -640,6 +715,8 @@ site_keys(enum site_section sect)
 		return dhcp_keys;
 	case SECT_TFTP:
 		return tftp_keys;
+	case SECT_BOOT:
+		return site_boot_keys;
 	case SECT_IMAGE:
 		return image_keys;
 	case SECT_HOST:
@@ -659,6 +736,8 @@ site_section_name(enum site_section sect)
 		return "dhcp";
 	case SECT_TFTP:
 		return "tftp";
+	case SECT_BOOT:
+		return "boot";
 	case SECT_IMAGE:
 		return "image";
 	case SECT_HOST:

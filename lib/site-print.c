@@ -77,6 +77,8 @@ ini_dhcp(const struct site *site, FILE *out)
 	fputc('\n', out);
 	if (d->mtu != 0)
 		fprintf(out, "mtu = %u\n", d->mtu);
+	if (d->conflict_probe == SITE_PROBE_NONE)
+		fputs("conflict-probe = none\n", out);
 }
 
 /* cmdline is split back into lines that fit libinih's 199 bytes. */
@@ -101,6 +103,55 @@ ini_cmdline(const char *cmdline, FILE *out)
 	}
 }
 
+/* The [tftp] keys that have no default value: written only when set. */
+static void
+ini_tftp_extra(const struct site_tftp *t, FILE *out)
+{
+	char a[INET_ADDRSTRLEN];
+	unsigned i;
+
+	if (t->default_blksize != 0)
+		fprintf(out, "default-blksize = %u\n", t->default_blksize);
+	if (t->default_windowsize != 0)
+		fprintf(out, "default-windowsize = %u\n", t->default_windowsize);
+	for (i = 0; i < t->n_listen; i++)
+		fprintf(out, "%s%s%s", i ? " " : "listen = ", ntoa(t->listen[i], a),
+			i + 1 == t->n_listen ? "\n" : "");
+}
+
+/* The value of one [boot] slot as the reader takes it back; NULL: none. */
+static const char *
+boot_value(const struct site_boot *b, enum site_boot_slot slot)
+{
+	const struct site_boot_file *f = &b->file[slot];
+
+	switch (f->how) {
+	case SITE_BOOT_FILE:
+		return f->name;
+	case SITE_BOOT_LOADER:
+		return "loader";
+	case SITE_BOOT_UNSET: /* a site not made by site_load() */
+		return site_boot_default(slot);
+	default:
+		return NULL;
+	}
+}
+
+static void
+ini_boot(const struct site *site, FILE *out)
+{
+	const struct site_boot *b = &site->boot;
+
+	fprintf(out, "\n[boot]\n");
+	for (int i = 0; i < SITE_BOOT__COUNT; i++)
+		fprintf(out, "%s = %s\n", site_boot_slot_name(i),
+			boot_value(b, i) ? boot_value(b, i) : "none");
+	fprintf(out, "unknown-clients = %s\nproxy-strategy = %s\n",
+		site_unknown_name(b->unknown), site_proxy_name(b->proxy));
+	if (b->menu_text != NULL) /* NULL only in a site not made by site_load() */
+		fprintf(out, "proxy-menu-text = %s\n", b->menu_text);
+}
+
 int
 site_print_ini(const struct site *site, FILE *out)
 {
@@ -114,6 +165,8 @@ site_print_ini(const struct site *site, FILE *out)
 		     "max-windowsize = %u\nclient-rate = %u\n",
 		site->tftp.max_transfers, site->tftp.max_blksize, site->tftp.max_windowsize,
 		site->tftp.client_rate);
+	ini_tftp_extra(&site->tftp, out);
+	ini_boot(site, out);
 	for (i = 0; i < site->n_images; i++) {
 		const struct site_image *img = &site->images[i];
 
@@ -212,6 +265,51 @@ json_dhcp(const struct site *site, FILE *out)
 		fprintf(out, "\"mtu\": %u", d->mtu);
 	else
 		fputs("\"mtu\": null", out);
+	fprintf(out, ", \"conflict-probe\": \"%s\"",
+		d->conflict_probe == SITE_PROBE_NONE ? "none" : "arp");
+	fputs("},\n", out);
+}
+
+/* A default-* key: its value, or null when unset (the cap applies). */
+static void
+json_default(FILE *out, const char *key, unsigned v)
+{
+	if (v != 0)
+		fprintf(out, ", \"%s\": %u", key, v);
+	else
+		fprintf(out, ", \"%s\": null", key);
+}
+
+static void
+json_tftp(const struct site_tftp *t, FILE *out)
+{
+	char a[INET_ADDRSTRLEN];
+	unsigned i;
+
+	fprintf(out, "  \"tftp\": {\"max-transfers\": %u, \"max-blksize\": %u, "
+		     "\"max-windowsize\": %u, \"client-rate\": %u",
+		t->max_transfers, t->max_blksize, t->max_windowsize, t->client_rate);
+	json_default(out, "default-blksize", t->default_blksize);
+	json_default(out, "default-windowsize", t->default_windowsize);
+	fputs(", \"listen\": [", out);
+	for (i = 0; i < t->n_listen; i++) {
+		fputs(i ? ", " : "", out);
+		json_string(out, ntoa(t->listen[i], a));
+	}
+	fputs("]},\n", out);
+}
+
+static void
+json_boot(const struct site *site, FILE *out)
+{
+	const struct site_boot *b = &site->boot;
+
+	fputs("  \"boot\": {", out);
+	for (int i = 0; i < SITE_BOOT__COUNT; i++)
+		json_kv_str(out, site_boot_slot_name(i), boot_value(b, i), 0);
+	json_kv_str(out, "unknown-clients", site_unknown_name(b->unknown), 0);
+	json_kv_str(out, "proxy-strategy", site_proxy_name(b->proxy), 0);
+	json_kv_str(out, "proxy-menu-text", b->menu_text, 1);
 	fputs("},\n", out);
 }
 
@@ -224,10 +322,8 @@ site_print_json(const struct site *site, FILE *out)
 	fputs("{\n", out);
 	json_server(site, out);
 	json_dhcp(site, out);
-	fprintf(out, "  \"tftp\": {\"max-transfers\": %u, \"max-blksize\": %u, "
-		     "\"max-windowsize\": %u, \"client-rate\": %u},\n",
-		site->tftp.max_transfers, site->tftp.max_blksize, site->tftp.max_windowsize,
-		site->tftp.client_rate);
+	json_tftp(&site->tftp, out);
+	json_boot(site, out);
 	fputs("  \"images\": [", out);
 	for (i = 0; i < site->n_images; i++) {
 		const struct site_image *img = &site->images[i];

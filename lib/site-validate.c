@@ -44,6 +44,27 @@ outside(const struct subnet *sn, struct in_addr a)
 	return NULL;
 }
 
+/* A range on another subnet than the server's is served through a relay
+ * (giaddr in it, RFC 2131 §4.3.1), as dnsmasq and Kea do: the clients'
+ * subnet is then the range's, for the router and host checks too. */
+static void
+check_relayed(struct site *site, struct subnet *sn)
+{
+	const struct site_dhcp *d = &site->dhcp;
+	uint32_t net = netaddr_h(d->range_start) & sn->mask;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+
+	if (!d->has_range || site->server.mode != SITE_MODE_FULL || net == sn->net)
+		return;
+	sn->net = net;
+	site_diag(site, SITE_WARNING, d->where.file, d->range_line,
+		"range %s - %s is not on the subnet of [server] address %s/%d: only "
+		"requests relayed from it (giaddr) are answered (fine behind a DHCP "
+		"relay; otherwise put the range in the server's subnet)",
+		ntoa(d->range_start, a), ntoa(d->range_end, b),
+		ntoa(site->server.address, c), netaddr_mask_prefix(d->netmask));
+}
+
 static void
 check_server(struct site *site, struct subnet *sn)
 {
@@ -82,6 +103,7 @@ check_server(struct site *site, struct subnet *sn)
 		if (outside(sn, s->address) != NULL)
 			site_diag(site, SITE_ERROR, s->where.file, s->address_line,
 				"[server] address is the subnet's network or broadcast address");
+		check_relayed(site, sn);
 	}
 }
 
@@ -224,6 +246,22 @@ check_duplicates(struct site *site)
 	}
 }
 
+/* A default above its cap would never be granted: say so. */
+static void
+check_tftp(struct site *site)
+{
+	const struct site_tftp *t = &site->tftp;
+
+	if (t->default_blksize > t->max_blksize)
+		site_diag(site, SITE_ERROR, site->files[0], t->default_line,
+			"default-blksize %u is above max-blksize %u (lower it, or raise "
+			"max-blksize)", t->default_blksize, t->max_blksize);
+	if (t->default_windowsize > t->max_windowsize)
+		site_diag(site, SITE_ERROR, site->files[0], t->default_line,
+			"default-windowsize %u is above max-windowsize %u (lower it, or "
+			"raise max-windowsize)", t->default_windowsize, t->max_windowsize);
+}
+
 void
 site_validate(struct site *site)
 {
@@ -246,11 +284,13 @@ site_validate(struct site *site)
 	}
 	check_server(site, &sn);
 	check_dhcp(site, &sn);
+	site_boot_validate(site);
 	for (i = 0; i < site->n_hosts; i++) {
 		check_image_ref(site, &site->hosts[i]);
 		check_host_address(site, &sn, &site->hosts[i]);
 	}
 	check_duplicates(site);
+	check_tftp(site);
 	if (site->n_images == 0)
 		site_diag(site, SITE_WARNING, site->files[0], 0,
 			"no [image NAME] section: there is nothing to boot yet");

@@ -69,15 +69,78 @@ struct site_dhcp {
 	char *domain;
 	uint32_t lease_time; /* seconds, or SITE_LEASE_INFINITE */
 	uint16_t mtu;        /* 0: not sent */
+	/* who-has before offering a dynamic address nobody held (dhcpd.c) */
+	enum site_probe { SITE_PROBE_ARP, SITE_PROBE_NONE } conflict_probe;
 	struct site_origin where;
 	unsigned range_line, router_line; /* 0: not given */
 };
+
+#define SITE_TFTP_LISTEN_MAX 16
 
 struct site_tftp {
 	unsigned max_transfers;  /* concurrent; excess requests are dropped */
 	unsigned max_blksize;    /* RFC 2348 cap, 512..65464 */
 	unsigned max_windowsize; /* RFC 7440 cap, 1..65535 */
+	/* granted to clients asking for more than the cap; 0: the cap */
+	unsigned default_blksize, default_windowsize;
 	unsigned client_rate;    /* new requests per second per client address */
+	/* addresses to serve on; none: [server] address */
+	struct in_addr listen[SITE_TFTP_LISTEN_MAX];
+	unsigned n_listen;
+	unsigned default_line; /* of the last default-* key, for validation */
+};
+
+/*
+ * [boot]: what a client is handed, by what it runs. The slots are the
+ * architecture classes of RFC 4578 option 93 (the keys are their names),
+ * then what iPXE gets with and without a [host].
+ */
+enum site_boot_slot {
+	SITE_BOOT_BIOS,       /* 0 */
+	SITE_BOOT_EFI_IA32,   /* 6 */
+	SITE_BOOT_EFI_X64,    /* 7 and 9 */
+	SITE_BOOT_EFI_ARM32,  /* 10 */
+	SITE_BOOT_EFI_ARM64,  /* 11 */
+	SITE_BOOT_HTTP_IA32,  /* 15: a URL */
+	SITE_BOOT_HTTP_X64,   /* 16 */
+	SITE_BOOT_HTTP_ARM32, /* 18 */
+	SITE_BOOT_HTTP_ARM64, /* 19 */
+	SITE_BOOT_IPXE,
+	SITE_BOOT_IPXE_UNKNOWN,
+	SITE_BOOT__COUNT,
+};
+
+enum site_boot_how {
+	SITE_BOOT_UNSET,  /* while reading; the default is filled in after */
+	SITE_BOOT_NONE,   /* "none": nothing for these clients */
+	SITE_BOOT_FILE,   /* name (a TFTP path or a URL, %m %h %s %% expanded) */
+	SITE_BOOT_LOADER, /* iPXE slots only: the loader of its architecture */
+};
+
+struct site_boot_file {
+	enum site_boot_how how;
+	char *name; /* SITE_BOOT_FILE only */
+	unsigned line; /* 0: the default */
+};
+
+enum site_unknown {
+	SITE_UNKNOWN_MENU,   /* an address (full mode) and the default menu */
+	SITE_UNKNOWN_IGNORE, /* no reply at all */
+};
+
+/* How proxyDHCP offers steer a PXE client (server/dhcp-reply.h). */
+enum site_proxy {
+	SITE_PROXY_BINL,
+	SITE_PROXY_BYPASS,
+	SITE_PROXY_MENU,
+};
+
+struct site_boot {
+	struct site_boot_file file[SITE_BOOT__COUNT];
+	enum site_unknown unknown;
+	enum site_proxy proxy;
+	char *menu_text; /* NULL: "diskless" */
+	struct site_origin where; /* line 0: no [boot] section */
 };
 
 struct site_image {
@@ -117,6 +180,7 @@ struct site {
 	struct site_server server;
 	struct site_dhcp dhcp;
 	struct site_tftp tftp;
+	struct site_boot boot;
 	struct site_image *images;
 	size_t n_images;
 	struct site_host *hosts;
@@ -152,6 +216,13 @@ void site_print_diags(const struct site *site, const char *prog, FILE *out);
 int site_print_diags_json(const struct site *site, FILE *out);
 
 const char *site_mode_name(enum site_mode mode);
+/* The key of a [boot] slot: "bios", ..., "ipxe-unknown". */
+const char *site_boot_slot_name(enum site_boot_slot slot);
+/* What a slot left unset gets (site_load() fills it in): the names
+ * `diskless pxe` writes, or NULL for none. */
+const char *site_boot_default(enum site_boot_slot slot);
+const char *site_unknown_name(enum site_unknown unknown);
+const char *site_proxy_name(enum site_proxy proxy);
 const char *site_overlay_name(enum site_overlay overlay);
 
 #endif

@@ -158,10 +158,16 @@ tftp_req_parse(const void *pkt, size_t len, struct tftp_req *req, const char **w
 	return 0;
 }
 
+/* What a client asking for `asked` gets under `cap`: within the cap what it
+ * asked, above it the site's default (0: none, the cap), never below min. */
 static uint32_t
-min32(uint64_t a, uint64_t b)
+grant(uint64_t asked, uint64_t cap, uint32_t dflt, uint32_t min)
 {
-	return (uint32_t)(a < b ? a : b);
+	if (asked <= cap)
+		return (uint32_t)asked;
+	if (dflt == 0 || dflt > cap)
+		return (uint32_t)cap;
+	return dflt < min ? min : dflt;
 }
 
 void
@@ -179,7 +185,8 @@ tftp_negotiate(const struct tftp_req *req, uint64_t size,
 			cap = TFTP_BLKSIZE_MAX;
 		if (cap < TFTP_BLKSIZE_MIN)
 			cap = TFTP_BLKSIZE_MIN;
-		out->blksize = min32(req->blksize, cap);
+		out->blksize = grant(req->blksize, cap, lim->default_blksize,
+			TFTP_BLKSIZE_MIN);
 		out->oack |= TFTP_OPT_BLKSIZE;
 	}
 	/* tsize 0 is left out: curl (7.88) takes an OACK saying tsize 0 for
@@ -198,14 +205,16 @@ tftp_negotiate(const struct tftp_req *req, uint64_t size,
 	 * that a window restart would have to rewind. */
 	if ((req->opts & TFTP_OPT_WINDOWSIZE) && req->windowsize >= 1 &&
 		req->mode == TFTP_MODE_OCTET) {
+		uint64_t fit = lim->max_window_bytes /
+			((uint64_t)out->blksize + lim->block_overhead);
+
 		cap = lim->max_windowsize ? lim->max_windowsize : 1;
 		if (cap > TFTP_WINDOW_MAX)
 			cap = TFTP_WINDOW_MAX;
-		if (lim->max_window_bytes / out->blksize < cap)
-			cap = lim->max_window_bytes / out->blksize;
-		if (cap < 1)
-			cap = 1;
-		out->windowsize = min32(req->windowsize, cap);
+		out->windowsize = grant(req->windowsize, cap, lim->default_windowsize, 1);
+		/* whatever was granted, the window must fit the buffers */
+		if (fit < out->windowsize)
+			out->windowsize = fit < 1 ? 1 : (uint32_t)fit;
 		out->oack |= TFTP_OPT_WINDOWSIZE;
 	}
 }

@@ -85,7 +85,12 @@ int tftp_req_parse(const void *pkt, size_t len, struct tftp_req *req, const char
 struct tftp_limits {
 	uint32_t max_blksize;      /* site cap, already lowered to path MTU - 32 */
 	uint32_t max_windowsize;   /* site cap */
-	uint32_t max_window_bytes; /* windowsize * blksize never exceeds this */
+	uint32_t max_window_bytes; /* windowsize * (blksize + block_overhead)
+				    * never exceeds this: a socket buffer */
+	/* Granted to a client asking for more than the cap (0: the cap). */
+	uint32_t default_blksize;
+	uint32_t default_windowsize;
+	uint32_t block_overhead; /* buffer bytes a block costs beyond its data */
 };
 
 /* The outcome of negotiation: what the transfer uses and what the OACK says. */
@@ -106,6 +111,9 @@ struct tftp_params {
  * netascii the size on the wire is unknown until the end), and not for
  * an empty file (curl refuses "tsize 0").
  * windowsize (RFC 7440): 1..65535, lowered to the caps.
+ * A blksize or windowsize above the site cap gets the site's default for it
+ * when one is set (a client asking for more than allowed is asking "as much
+ * as you can"), the cap otherwise; within the cap, what was asked.
  */
 void tftp_negotiate(const struct tftp_req *req, uint64_t size,
 	const struct tftp_limits *lim, struct tftp_params *out);

@@ -75,6 +75,56 @@ dhcp_reply_cfg_defaults(struct dhcp_reply_cfg *cfg)
 	cfg->menu_text = "diskless";
 }
 
+/* [boot] slots by boot kind: the two enums list the same classes in the
+ * same order, but the table says so rather than relying on it. */
+static const enum site_boot_slot kind_slot[DHCP_BOOT__COUNT] = {
+	[DHCP_BOOT_BIOS] = SITE_BOOT_BIOS,
+	[DHCP_BOOT_EFI_IA32] = SITE_BOOT_EFI_IA32,
+	[DHCP_BOOT_EFI_X64] = SITE_BOOT_EFI_X64,
+	[DHCP_BOOT_EFI_ARM32] = SITE_BOOT_EFI_ARM32,
+	[DHCP_BOOT_EFI_ARM64] = SITE_BOOT_EFI_ARM64,
+	[DHCP_BOOT_HTTP_IA32] = SITE_BOOT_HTTP_IA32,
+	[DHCP_BOOT_HTTP_X64] = SITE_BOOT_HTTP_X64,
+	[DHCP_BOOT_HTTP_ARM32] = SITE_BOOT_HTTP_ARM32,
+	[DHCP_BOOT_HTTP_ARM64] = SITE_BOOT_HTTP_ARM64,
+};
+
+/* An iPXE slot: its file, "" for none, NULL for the loader of its arch. */
+static const char *
+ipxe_slot(const struct site_boot_file *f)
+{
+	if (f->how == SITE_BOOT_FILE)
+		return f->name;
+	return f->how == SITE_BOOT_LOADER ? NULL : "";
+}
+
+void
+dhcp_reply_cfg_from_site(struct dhcp_reply_cfg *cfg, const struct site *site)
+{
+	const struct site_boot *b = &site->boot;
+
+	dhcp_reply_cfg_defaults(cfg);
+	for (int k = 0; k < DHCP_BOOT__COUNT; k++) {
+		const struct site_boot_file *f = &b->file[kind_slot[k]];
+
+		/* UNSET only in a site not made by site_load(): the default */
+		if (f->how == SITE_BOOT_FILE)
+			cfg->boot_file[k] = f->name;
+		else if (f->how == SITE_BOOT_NONE)
+			cfg->boot_file[k] = NULL;
+	}
+	if (b->file[SITE_BOOT_IPXE].how != SITE_BOOT_UNSET)
+		cfg->ipxe_script = ipxe_slot(&b->file[SITE_BOOT_IPXE]);
+	if (b->file[SITE_BOOT_IPXE_UNKNOWN].how != SITE_BOOT_UNSET)
+		cfg->ipxe_script_unknown = ipxe_slot(&b->file[SITE_BOOT_IPXE_UNKNOWN]);
+	cfg->ignore_unknown = b->unknown == SITE_UNKNOWN_IGNORE;
+	cfg->proxy = b->proxy == SITE_PROXY_BYPASS ? DHCP_PROXY_BYPASS :
+		     b->proxy == SITE_PROXY_MENU   ? DHCP_PROXY_MENU :
+						     DHCP_PROXY_BINL;
+	if (b->menu_text != NULL)
+		cfg->menu_text = b->menu_text;
+}
+
 const char *
 dhcp_boot_kind_name(enum dhcp_boot_kind kind)
 {
@@ -247,6 +297,10 @@ choose_file(struct ctx *c, const char **why)
 	}
 	if (out->ipxe)
 		tpl = out->host ? cfg->ipxe_script : cfg->ipxe_script_unknown;
+	if (tpl != NULL && tpl[0] == '\0') {
+		*why = "no boot file configured for iPXE clients";
+		return -ENOENT;
+	}
 	if (tpl == NULL && out->ipxe && cfg->loaders_are_ipxe) {
 		*why = "iPXE client and no iPXE script configured (the loader again "
 		       "would loop)";
@@ -315,8 +369,18 @@ add_file(struct ctx *c)
 		return;
 	if (dhcp_build_set_file(&c->b, c->out->file) < 0)
 		t->err = -ENAMETOOLONG;
-	/* Some UEFI and UNDI clients read option 67 past its length, so it
-	 * carries its NUL (boot-servers.md §4.9). Sent when asked for. */
+	/*
+	 * The file field always carries the name. Option 67 as well only when
+	 * option 55 lists it: RFC 2131 §4.3.1, a requested parameter the
+	 * server has a value for "MUST" be included, and table 3 leaves any
+	 * other option a "MAY"; RFC 2132 §9.5 defines 67 for "when the 'file'
+	 * field in the DHCP header has been used for DHCP options", which we
+	 * never do (no overload: options that do not fit fail the reply). So
+	 * a client without option 55 reads the file field, as BOOTP ones do;
+	 * PXE ROMs and EDK2 list 67 (PXE 2.1 §2.2.1) and get both.
+	 * Some UEFI and UNDI clients read option 67 past its length, so it
+	 * carries its NUL (boot-servers.md §4.9).
+	 */
 	if (dhcp_pkt_requests(c->req, DHO_BOOTFILE))
 		dhcp_tlv_add(t, DHO_BOOTFILE, c->out->file, strlen(c->out->file) + 1);
 }

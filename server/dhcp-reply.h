@@ -64,16 +64,17 @@ enum dhcp_proxy_strategy {
 };
 
 /*
- * The reply settings the site config does not (yet) carry. Names are
- * templates: %m the client MAC with dashes (52-54-00-12-34-56), %h the host
- * name ("default" for unknown clients), %s the server address, %% a '%'.
+ * The reply settings, from the site's [boot] section
+ * (dhcp_reply_cfg_from_site). Names are templates: %m the client MAC with
+ * dashes (52-54-00-12-34-56), %h the host name ("default" for unknown
+ * clients), %s the server address, %% a '%'.
  */
 struct dhcp_reply_cfg {
 	/* NULL: that kind of client gets no boot file (and no proxy reply) */
 	const char *boot_file[DHCP_BOOT__COUNT];
 	/* iPXE (user class "iPXE" or option 175) gets its script instead of a
 	 * loader, so a chainload never loops; NULL: it is treated as the
-	 * firmware it runs on */
+	 * firmware it runs on (gets boot_file[kind]); "": it gets no file */
 	const char *ipxe_script;
 	const char *ipxe_script_unknown;
 	/* the loaders are iPXE builds: an iPXE client without a script gets no
@@ -93,6 +94,9 @@ struct dhcp_reply_cfg {
  * UEFI (both read pxelinux.cfg/, DESIGN.md's deployed layout), nothing for
  * the others, no iPXE script, BINL, unknown clients served. */
 void dhcp_reply_cfg_defaults(struct dhcp_reply_cfg *cfg);
+/* Fills *cfg from the site's [boot] section; the names point into site,
+ * so *cfg is rebuilt whenever the site is replaced (SIGHUP). */
+void dhcp_reply_cfg_from_site(struct dhcp_reply_cfg *cfg, const struct site *site);
 const char *dhcp_boot_kind_name(enum dhcp_boot_kind kind);
 /* The kind for one RFC 4578 architecture number. */
 enum dhcp_boot_kind dhcp_boot_kind_of_arch(uint16_t arch);

@@ -3,7 +3,9 @@
  * and 4011 in proxy mode), the lease store and its journal, and the replies
  * held until their lease is durable. The protocol itself is
  * dhcp_reply_decide() (dhcp-reply.h); this file only receives, sends, logs
- * and does the group commit.
+ * and does the group commit. In full mode it also opens the packet sockets
+ * (dhcp-link.h) for replies unicast to a MAC and the ARP conflict probe
+ * (probe.h), which is why dhcpd_new() must run as root.
  *
  * Order in main(): dhcpd_new() as root, next to the TFTP listener and
  * before daemon() so that a port in use or a missing state directory is
@@ -31,6 +33,9 @@ struct dhcpd_opts {
 
 struct dhcpd_stats {
 	unsigned long received, malformed, replied, ignored, held, dropped;
+	/* replies sent as frames to chaddr; conflict probes started, answered
+	 * (address in use), and not started because DHCPD_PROBE_MAX were out */
+	unsigned long unicast, probes, conflicts, probe_skipped;
 };
 
 struct dhcpd;

@@ -4,7 +4,7 @@
  * Records live in one dense array; two open-addressing tables (linear
  * probing, deletion by backward shift, so no tombstones) map a MAC and an
  * address to an index into it. Declined addresses have a record in the
- * address table only.
+ * address table only (its MAC, the decliner's, is kept for the journal).
  *
  * Why a journal and not a rewritten file: ISC dhcpd's one fsync per lease
  * limits it to the disk's fsync rate, and udhcpd's in-place O_TRUNC rewrite
@@ -44,6 +44,7 @@ struct leases {
 	uint32_t range_start, range_end; /* host order; start > end: none */
 	uint32_t *reserved;              /* sorted */
 	size_t n_reserved;
+	int64_t now; /* latest time given: what replay and compaction expire by */
 
 	/* journal */
 	int fd, dirfd;
@@ -347,6 +348,13 @@ leases_free(struct leases *ls)
 	free(ls);
 }
 
+void
+leases_set_now(struct leases *ls, int64_t now)
+{
+	if (now > ls->now)
+		ls->now = now;
+}
+
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -491,6 +499,7 @@ leases_offer(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN], struct in_ad
 	long i = find_mac(ls, mac);
 	uint32_t size, start, h = netaddr_h(hint);
 
+	leases_set_now(ls, now);
 	/* RFC 2131 §4.3.1: the client's current binding comes first, even an
 	 * expired one nobody took meanwhile. */
 	if (i >= 0 && usable(ls, ls->v[i].addr)) {
@@ -573,7 +582,8 @@ rec_decode(const uint8_t *p, struct lease_rec *rec)
 	if (get_le32(p + 28) != crc32_ieee(p, 28))
 		return -EBADMSG;
 	rec->type = p[2];
-	if (rec->type != LEASE_REC_BIND && rec->type != LEASE_REC_FREE)
+	if (rec->type != LEASE_REC_BIND && rec->type != LEASE_REC_FREE &&
+		rec->type != LEASE_REC_DECLINE)
 		return -EBADMSG;
 	memcpy(rec->mac, p + 4, NETADDR_MAC_LEN);
 	rec->addr = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 | (uint32_t)p[14] << 8 |
@@ -627,6 +637,23 @@ leases_journal_parse(const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* A decline ends whatever held the address; one that has ended since
+ * leaves the address free. */
+static int
+replay_decline(struct leases *ls, const struct lease_rec *rec)
+{
+	struct lease l = { .state = LEASE_DECLINED, .addr = rec->addr,
+		.expires = rec->expires };
+	long i = find_addr(ls, rec->addr);
+
+	if (i >= 0)
+		lease_remove(ls, (uint32_t)i);
+	if (rec->expires <= ls->now)
+		return 0;
+	memcpy(l.mac, rec->mac, NETADDR_MAC_LEN);
+	return lease_insert(ls, &l);
+}
+
 int
 leases_replay(struct leases *ls, const struct lease_rec *rec)
 {
@@ -640,6 +667,8 @@ leases_replay(struct leases *ls, const struct lease_rec *rec)
 			lease_remove(ls, (uint32_t)i);
 		return 0;
 	}
+	if (rec->type == LEASE_REC_DECLINE)
+		return replay_decline(ls, rec);
 	/* a binding replaces the client's previous one and any other
 	 * client's on the same address (it was checked when written) */
 	i = find_mac(ls, rec->mac);
@@ -658,26 +687,39 @@ replay_cb(void *arg, const struct lease_rec *rec)
 	return leases_replay(arg, rec);
 }
 
+/* Makes room for n more records in the write buffer, so that a change
+ * written as several records is buffered whole or not at all. 0 or
+ * -ENOBUFS/-ENOMEM. */
+static int
+journal_reserve(struct leases *ls, size_t n)
+{
+	size_t cap = ls->wbuf_cap ? ls->wbuf_cap : 64 * LEASES_REC_LEN;
+	uint8_t *b;
+
+	if (ls->fd < 0 || ls->wbuf_len + n * LEASES_REC_LEN <= ls->wbuf_cap)
+		return 0;
+	while (ls->wbuf_len + n * LEASES_REC_LEN > cap)
+		cap *= 2;
+	if (cap > LEASES_WBUF_MAX)
+		return -ENOBUFS;
+	b = realloc(ls->wbuf, cap);
+	if (b == NULL)
+		return -ENOMEM;
+	ls->wbuf = b;
+	ls->wbuf_cap = cap;
+	return 0;
+}
+
 /* Appends a record to the write buffer; returns its sequence number, 0 when
  * there is no journal, or -ENOBUFS/-ENOMEM. */
 static int
 journal_append(struct leases *ls, const struct lease_rec *rec, uint64_t *seq)
 {
-	*seq = 0;
-	if (ls->fd < 0)
-		return 0;
-	if (ls->wbuf_len + LEASES_REC_LEN > ls->wbuf_cap) {
-		size_t cap = ls->wbuf_cap ? ls->wbuf_cap * 2 : 64 * LEASES_REC_LEN;
-		uint8_t *b;
+	int r = journal_reserve(ls, 1);
 
-		if (cap > LEASES_WBUF_MAX)
-			return -ENOBUFS;
-		b = realloc(ls->wbuf, cap);
-		if (b == NULL)
-			return -ENOMEM;
-		ls->wbuf = b;
-		ls->wbuf_cap = cap;
-	}
+	*seq = 0;
+	if (ls->fd < 0 || r < 0)
+		return r;
 	leases_rec_encode(rec, ls->wbuf + ls->wbuf_len);
 	ls->wbuf_len += LEASES_REC_LEN;
 	ls->journal_records++;
@@ -711,6 +753,7 @@ leases_bind(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN], struct in_add
 	int r;
 
 	*ticket = 0;
+	leases_set_now(ls, now);
 	if (!usable(ls, a))
 		return -EADDRNOTAVAIL;
 	if (!free_for(ls, a, mac, now))
@@ -764,15 +807,25 @@ leases_decline(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN], struct in_
 	int64_t now)
 {
 	long i = find_mac(ls, mac);
+	struct lease_rec rec = { .type = LEASE_REC_DECLINE, .addr = netaddr_h(addr),
+		.expires = now + LEASES_DECLINE_HOLD };
+	uint64_t seq;
 	int r;
 
-	if (i < 0 || ls->v[i].addr != netaddr_h(addr))
+	leases_set_now(ls, now);
+	if (i < 0 || ls->v[i].addr != rec.addr)
 		return -ENOENT;
-	r = journal_free(ls, &ls->v[i]);
+	/* the FREE first, so that a reader that predates DECLINE records
+	 * still ends the binding */
+	r = journal_reserve(ls, 2);
 	if (r < 0)
 		return r;
+	journal_free(ls, &ls->v[i]);
+	memcpy(rec.mac, mac, NETADDR_MAC_LEN);
+	journal_append(ls, &rec, &seq);
 	lease_set_state(ls, (uint32_t)i, LEASE_DECLINED);
-	ls->v[i].expires = now + LEASES_DECLINE_HOLD;
+	ls->v[i].expires = rec.expires;
+	ls->v[i].seq = 0;
 	return 0;
 }
 
@@ -862,7 +915,20 @@ open_tmp(struct leases *ls, char *tmp, size_t size)
 	return fd;
 }
 
-/* Writes the live bindings to fd; returns the number of records or -errno. */
+/* What a compacted journal keeps of l: a binding, a decline that has not
+ * ended, or nothing (0). */
+static uint8_t
+snapshot_type(const struct leases *ls, const struct lease *l)
+{
+	if (l->state == LEASE_BOUND)
+		return LEASE_REC_BIND;
+	if (l->state == LEASE_DECLINED && l->expires > ls->now)
+		return LEASE_REC_DECLINE;
+	return 0;
+}
+
+/* Writes the live bindings and declines to fd; returns the number of
+ * records or -errno. */
 static long
 write_snapshot(struct leases *ls, int fd)
 {
@@ -875,10 +941,10 @@ write_snapshot(struct leases *ls, int fd)
 	len = LEASES_HDR_LEN;
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct lease *l = &ls->v[i];
-		struct lease_rec rec = { .type = LEASE_REC_BIND, .addr = l->addr,
-			.expires = l->expires };
+		struct lease_rec rec = { .type = snapshot_type(ls, l),
+			.addr = l->addr, .expires = l->expires };
 
-		if (l->state != LEASE_BOUND)
+		if (rec.type == 0)
 			continue;
 		memcpy(rec.mac, l->mac, NETADDR_MAC_LEN);
 		if (sizeof(buf) - len < LEASES_REC_LEN) {
@@ -1064,7 +1130,12 @@ leases_open_journal(struct leases *ls, const char *dir, struct leases_load_repor
 	r = journal_load(ls, rep);
 	if (r < 0)
 		return r;
-	rep->live = ls->n;
+	for (size_t i = 0; i < ls->n; i++) {
+		if (ls->v[i].state == LEASE_BOUND)
+			rep->live++;
+		else if (snapshot_type(ls, &ls->v[i]) == LEASE_REC_DECLINE)
+			rep->declined++;
+	}
 	if (rep->bad_header)
 		log_warnx("%s: not a disklessd lease journal: moved to %s.bad, starting "
 			  "with no leases (look at it, then delete it)",
@@ -1073,7 +1144,7 @@ leases_open_journal(struct leases *ls, const char *dir, struct leases_load_repor
 		log_warnx("%s: skipped %zu corrupt record(s) and %zu byte(s) of a "
 			  "cut-off record: kept %zu lease(s) (the journal is rewritten "
 			  "without them; clients that lost a lease ask again)",
-			ls->path, rep->corrupt, rep->truncated, ls->n);
+			ls->path, rep->corrupt, rep->truncated, rep->live);
 	/* start from a clean file: no partial record for appends to follow */
 	r = leases_compact(ls);
 	if (r == -ENOSPC || r == -EDQUOT)

@@ -5,7 +5,9 @@
  * Dynamic addresses come from one range and never include a reserved
  * address (static hosts, the server, the router) nor one bound to another
  * MAC. An OFFER holds its address for LEASES_OFFER_HOLD seconds; a DECLINE
- * takes the address out of use for LEASES_DECLINE_HOLD seconds.
+ * takes the address out of use for LEASES_DECLINE_HOLD seconds, and the
+ * journal keeps that mark until it ends, so a restart does not hand the
+ * address out again at once.
  *
  * On disk: an append-only journal, <state-dir>/leases, of fixed 32-byte
  * records with a CRC-32 each. Bindings and frees are buffered and written
@@ -17,7 +19,10 @@
  * (temp file, fsync, rename, fsync of the directory) when opened and when
  * dead records outnumber live ones.
  *
- * No clock here: every call that needs the time takes "now" (seconds).
+ * No clock here: every call that needs the time takes "now" (wall-clock
+ * seconds, since declines outlive a restart). The store remembers the latest
+ * "now" it was given (leases_set_now() sets it before a journal is opened):
+ * replay and compaction drop the declines that ended before it.
  */
 #ifndef DISKLESS_LEASES_H
 #define DISKLESS_LEASES_H
@@ -30,7 +35,10 @@
 #include "netaddr.h"
 
 #define LEASES_OFFER_HOLD 60
-/* RFC 2131 §4.3.3 leaves the time to the server; dnsmasq uses 10 minutes. */
+/* RFC 2131 §4.3.3 leaves the time to the server. dnsmasq holds a declined
+ * address for 10 minutes, Kea for a day (decline-probation-period): a
+ * diskless lab re-plugs a conflicting machine within minutes, and a day
+ * would drain a small range, so 10 minutes, as dnsmasq. */
 #define LEASES_DECLINE_HOLD 600
 #define LEASE_FOREVER INT64_MAX
 #define LEASES_FILE "leases"
@@ -59,6 +67,10 @@ struct lease {
 enum lease_rec_type {
 	LEASE_REC_BIND = 1,
 	LEASE_REC_FREE = 2,
+	/* addr is unusable until expires (mac: the client that declined it);
+	 * it ends any binding of addr. Journals older than this record kind
+	 * skip it as corrupt, and the FREE written before it still applies. */
+	LEASE_REC_DECLINE = 3,
 };
 
 struct lease_rec {
@@ -77,6 +89,7 @@ struct leases_load_report {
 	size_t truncated; /* bytes of a trailing partial record */
 	bool bad_header;  /* not a lease journal: set aside as leases.bad */
 	size_t live;      /* bound leases after the replay */
+	size_t declined;  /* addresses still held back by a DECLINE */
 };
 
 struct leases;
@@ -85,6 +98,9 @@ struct leases;
  * means no dynamic range). NULL with errno set on failure. */
 struct leases *leases_new(struct in_addr start, struct in_addr end);
 void leases_free(struct leases *ls);
+/* The time replay and compaction judge declines by; it only moves forward
+ * (every call that takes now moves it too). */
+void leases_set_now(struct leases *ls, int64_t now);
 /* Replaces the set of addresses never handed out dynamically. */
 int leases_set_reserved(struct leases *ls, const struct in_addr *addrs, size_t n);
 
@@ -132,7 +148,9 @@ int leases_bind(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN],
 int leases_release(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN],
 	struct in_addr addr);
 /* DHCPDECLINE: if mac holds addr, frees it and keeps it out of use for
- * LEASES_DECLINE_HOLD seconds. 0 or -ENOENT. */
+ * LEASES_DECLINE_HOLD seconds; both go to the journal (a ticket is not
+ * needed: no reply waits). 0, -ENOENT, or -ENOBUFS/-ENOMEM (nothing
+ * changed). */
 int leases_decline(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN],
 	struct in_addr addr, int64_t now);
 /* The client took another server's offer: drop ours (not a binding). */
@@ -145,7 +163,8 @@ void leases_forget_offer(struct leases *ls, const uint8_t mac[NETADDR_MAC_LEN]);
 int leases_flush(struct leases *ls);
 bool leases_pending(const struct leases *ls);
 bool leases_durable(const struct leases *ls, uint64_t ticket);
-/* Rewrites the journal with only the live bindings. */
+/* Rewrites the journal with only the live bindings and the declines that
+ * have not ended. */
 int leases_compact(struct leases *ls);
 
 size_t leases_count(const struct leases *ls);

@@ -7,6 +7,9 @@ server_disklessd_SOURCES = \
 	server/tftp-file.c server/tftp-file.h \
 	server/sandbox.c server/sandbox.h \
 	server/dhcpd.c server/dhcpd.h \
+	server/dhcp-link.c server/dhcp-link.h \
+	server/link-frame.c server/link-frame.h \
+	server/probe.c server/probe.h \
 	server/dhcp-reply.c server/dhcp-reply.h \
 	server/leases.c server/leases.h \
 	server/status.c server/status.h \

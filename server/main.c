@@ -280,7 +280,10 @@ on_reload(int signo, void *arg)
 			d->o->path, site->server.tftp_root);
 	if (d->o->listen == NULL &&
 		(site->server.address.s_addr != d->site->server.address.s_addr ||
-			strcmp(site->server.interface, d->site->server.interface) != 0))
+			strcmp(site->server.interface, d->site->server.interface) != 0 ||
+			site->tftp.n_listen != d->site->tftp.n_listen ||
+			memcmp(site->tftp.listen, d->site->tftp.listen,
+				sizeof(site->tftp.listen)) != 0))
 		log_warnx("%s: listening address or interface changed: restart "
 			  "disklessd to use it", d->o->path);
 	if (!same_path(site->server.control_socket, d->site->server.control_socket))
@@ -434,8 +437,9 @@ open_control(const struct opts *o, const struct site *site)
 	return -1;
 }
 
+/* The i-th TFTP socket: --listen, else [tftp] listen, else [server]. */
 static int
-open_listener(const struct opts *o, const struct site *site)
+open_listener(const struct opts *o, const struct site *site, unsigned i)
 {
 	struct in_addr addr = site->server.address;
 	uint16_t port = TFTP_PORT;
@@ -446,6 +450,9 @@ open_listener(const struct opts *o, const struct site *site)
 	if (o->listen != NULL) {
 		addr = o->listen_addr;
 		port = o->listen_port;
+		ifname = NULL;
+	} else if (site->tftp.n_listen > 0) {
+		addr = site->tftp.listen[i];
 		ifname = NULL;
 	}
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
@@ -459,6 +466,26 @@ open_listener(const struct opts *o, const struct site *site)
 	}
 	log_info("tftp: serving %s on %s:%u", site->server.tftp_root, a, port);
 	return fd;
+}
+
+/* Opens every TFTP socket into fds; returns how many, or -exit code. */
+static int
+open_listeners(const struct opts *o, const struct site *site, int *fds)
+{
+	unsigned i, n = o->listen == NULL && site->tftp.n_listen > 0 ?
+		site->tftp.n_listen : 1;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = open_listener(o, site, i);
+		if (fds[i] < 0) {
+			int r = fds[i];
+
+			while (i > 0)
+				close(fds[--i]);
+			return r;
+		}
+	}
+	return (int)n;
 }
 
 /*
@@ -489,7 +516,8 @@ run(const struct opts *o, struct site *site)
 {
 	struct daemon_ctx d = { .site = site, .o = o, .notify_fd = -1 };
 	struct tftpd_stats st;
-	int rootfd = -1, lfd = -1, cfd = -1, ret = EXIT_RUNTIME, r;
+	int rootfd = -1, cfd = -1, ret = EXIT_RUNTIME, r;
+	int lfd[SITE_TFTP_LISTEN_MAX], n_lfd = 0, lfd_taken = 0;
 
 	rootfd = open_tftp_dir(site->server.tftp_root);
 	if (rootfd < 0) {
@@ -497,9 +525,10 @@ run(const struct opts *o, struct site *site)
 			site->server.tftp_root);
 		goto out;
 	}
-	lfd = open_listener(o, site);
-	if (lfd < 0) {
-		ret = -lfd;
+	n_lfd = open_listeners(o, site, lfd);
+	if (n_lfd < 0) {
+		ret = -n_lfd;
+		n_lfd = 0;
 		goto out;
 	}
 	/* Connected now: the sandbox allows send() but no new socket. */
@@ -562,12 +591,19 @@ run(const struct opts *o, struct site *site)
 		ret = r;
 		goto out;
 	}
-	d.tftpd = tftpd_new(d.loop, lfd, rootfd, site->server.tftp_root, &site->tftp);
+	d.tftpd = tftpd_new(d.loop, lfd[0], rootfd, site->server.tftp_root, &site->tftp);
 	if (d.tftpd == NULL) {
 		log_warn("tftp");
 		goto out;
 	}
-	lfd = -1; /* the server owns it now */
+	/* the server owns (and closes) each socket it took */
+	for (lfd_taken = 1; lfd_taken < n_lfd; lfd_taken++) {
+		r = tftpd_add_listener(d.tftpd, lfd[lfd_taken]);
+		if (r < 0) {
+			log_errnum(r, "tftp");
+			goto out;
+		}
+	}
 	tftpd_set_status(d.tftpd, d.status);
 	if (cfd >= 0) {
 		d.control = control_new(d.loop, cfd, d.status);
@@ -595,9 +631,10 @@ run(const struct opts *o, struct site *site)
 
 		dhcpd_get_stats(d.dhcpd, &ds);
 		log_info("dhcp: %lu requests, %lu replies, %lu ignored, %lu malformed, "
-			 "%lu held for the journal, %lu dropped",
+			 "%lu held for the journal, %lu dropped; %lu unicast to a MAC, "
+			 "%lu conflict probes, %lu conflicts, %lu offers unprobed",
 			ds.received, ds.replied, ds.ignored, ds.malformed, ds.held,
-			ds.dropped);
+			ds.dropped, ds.unicast, ds.probes, ds.conflicts, ds.probe_skipped);
 	}
 	ret = 0;
 out:
@@ -610,8 +647,8 @@ out:
 		close(cfd);
 	if (d.notify_fd >= 0)
 		close(d.notify_fd);
-	if (lfd >= 0)
-		close(lfd);
+	while (n_lfd > lfd_taken)
+		close(lfd[--n_lfd]);
 	if (rootfd >= 0)
 		close(rootfd);
 	site_free(d.site);

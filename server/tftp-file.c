@@ -90,12 +90,29 @@ find(struct tftp_files *fc, const struct stat *st)
 	return NULL;
 }
 
+/* Maps a file the first time it is shared (see tftp-file.h). The mapping
+ * is only ever handed to sendmsg(), never read here: if the file is
+ * truncated under us the kernel's copy fails with EFAULT (the transfer
+ * ends with an error) instead of a SIGBUS. No mapping: pread() it is. */
+static void
+share_map(struct tftp_file *f)
+{
+	void *map;
+
+	if (f->map != NULL || f->size == 0 || f->size > SIZE_MAX)
+		return;
+	map = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED, f->fd, 0);
+	if (map == MAP_FAILED)
+		return;
+	madvise(map, (size_t)f->size, MADV_SEQUENTIAL);
+	f->map = map;
+}
+
 int
 tftp_files_open(struct tftp_files *fc, const char *relpath, struct tftp_file **out)
 {
 	struct tftp_file *f;
 	struct stat st;
-	void *map;
 	int fd, r;
 
 	*out = NULL;
@@ -114,6 +131,7 @@ tftp_files_open(struct tftp_files *fc, const char *relpath, struct tftp_file **o
 	if (f != NULL) {
 		close(fd);
 		f->refs++;
+		share_map(f);
 		*out = f;
 		return 0;
 	}
@@ -128,16 +146,6 @@ tftp_files_open(struct tftp_files *fc, const char *relpath, struct tftp_file **o
 	f->mtime = st.st_mtim;
 	f->fd = fd;
 	f->refs = 1;
-	/* The mapping is only ever handed to sendmsg(), never read here: if
-	 * the file is truncated under us the kernel's copy fails with EFAULT
-	 * (the transfer ends with an error) instead of a SIGBUS. */
-	if (f->size > 0 && f->size <= SIZE_MAX) {
-		map = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED, fd, 0);
-		if (map != MAP_FAILED) {
-			madvise(map, (size_t)f->size, MADV_SEQUENTIAL);
-			f->map = map;
-		}
-	}
 	f->next = fc->head;
 	fc->head = f;
 	fc->count++;

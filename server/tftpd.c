@@ -24,11 +24,16 @@
 #include "tftpd.h"
 
 /* Internal caps, whatever the site allows. The window cap bounds the
- * arrays below; the byte cap keeps a window inside a default Linux receive
- * buffer (rmem_default 208 KiB counts skb overhead too): atftp's
- * 8 x 65464 burst overflows it and crawls at 1 MiB/s (perf-anchors §1d). */
+ * arrays below, the byte cap the read buffer. Below them a window is sized
+ * to the socket buffers (negotiate()): atftp's 8 x 65464 burst
+ * overflows a default 208 KiB receive buffer and crawls at 1 MiB/s
+ * (perf-anchors §1d). */
 #define WINDOW_CAP 64
-#define WINDOW_BYTES_CAP (128u * 1024u)
+#define WINDOW_BYTES_CAP (1024u * 1024u)
+/* What a block costs in a socket buffer beyond its data: the kernel
+ * charges each datagram's truesize (sk_buff, shared info, headers; about
+ * 0.9 KiB on x86-64 for a 1468-byte block), rounded up. */
+#define BLOCK_OVERHEAD 1024u
 #define GSO_BYTES_MAX 60000u /* one UDP GSO send stays below 64 KiB */
 #define RECV_BATCH 16
 #define REQ_BUF 1024          /* RRQs longer than this are not ours to serve */
@@ -88,10 +93,17 @@ struct log_limit {
 	unsigned long suppressed;
 };
 
+struct listener {
+	int fd;
+	struct loop_io *io;
+};
+
 struct tftpd {
 	struct loop *loop;
-	int lfd;
-	struct loop_io *lio;
+	struct listener lis[SITE_TFTP_LISTEN_MAX];
+	unsigned n_lis;
+	int lfd; /* the listener whose requests are being handled */
+	uint32_t rcvbuf; /* a new socket's receive buffer: the client's, likely */
 	struct tftp_files *files;
 	char *root;
 	struct site_tftp lim;
@@ -349,6 +361,28 @@ send_gso(struct tftpd *srv, struct xfer *x, unsigned i, unsigned n)
 }
 
 /*
+ * Reads the data of blocks from..from+n-1 (octet) with one pread into the
+ * window buffer: the blocks are contiguous in the file. Returns the bytes
+ * read or -errno; a file that shrank under us is -EIO.
+ */
+static ssize_t
+read_window(struct xfer *x, uint64_t from, unsigned n)
+{
+	uint64_t off = (from - 1) * x->p.blksize;
+	uint64_t want = (uint64_t)n * x->p.blksize;
+	ssize_t got;
+
+	if (want > x->file->size - off)
+		want = x->file->size - off;
+	if (want > WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX)
+		return -EINVAL; /* the negotiation keeps windows below this */
+	got = pread(x->file->fd, x->srv->rdbuf, (size_t)want, (off_t)off);
+	if (got < 0)
+		return -errno;
+	return (uint64_t)got == want ? got : -EIO;
+}
+
+/*
  * Sends blocks from..to (inclusive) in one sendmsg/sendmmsg. Returns the
  * number of blocks the kernel took, or -errno.
  */
@@ -357,9 +391,14 @@ send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 {
 	struct tftpd *srv = x->srv;
 	unsigned i, n = (unsigned)(to - from + 1);
-	size_t rd = 0;
+	ssize_t rd = 0;
 	int r;
 
+	if (x->mode == TFTP_MODE_OCTET && x->file->map == NULL) {
+		rd = read_window(x, from, n);
+		if (rd < 0)
+			return (int)rd;
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t b = from + i;
 		struct iovec *iov = srv->iov[i];
@@ -371,22 +410,13 @@ send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 		if (x->mode == TFTP_MODE_NETASCII) {
 			iov[1].iov_base = x->nabuf;
 			iov[1].iov_len = x->nalen;
+		} else if (x->file->map != NULL) {
+			iov[1].iov_base = (void *)(uintptr_t)(x->file->map +
+				(b - 1) * x->p.blksize);
+			iov[1].iov_len = block_len(x, b);
 		} else {
-			uint64_t off = (b - 1) * x->p.blksize;
-			uint32_t len = block_len(x, b);
-
-			if (x->file->map != NULL) {
-				iov[1].iov_base = (void *)(uintptr_t)(x->file->map + off);
-			} else {
-				ssize_t got = pread(x->file->fd, srv->rdbuf + rd, len,
-					(off_t)off);
-
-				if (got != (ssize_t)len)
-					return got < 0 ? -errno : -EIO;
-				iov[1].iov_base = srv->rdbuf + rd;
-				rd += len;
-			}
-			iov[1].iov_len = len;
+			iov[1].iov_base = srv->rdbuf + (size_t)i * x->p.blksize;
+			iov[1].iov_len = block_len(x, b);
 		}
 		memset(&srv->msgs[i].msg_hdr, 0, sizeof(srv->msgs[i].msg_hdr));
 		srv->msgs[i].msg_hdr.msg_iov = iov;
@@ -395,7 +425,7 @@ send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 	/* Send what the kernel takes. A message it refuses for a reason of
 	 * the network (a netfilter drop gives EPERM, ICMP errors, no route)
 	 * is a lost packet: skip it, the timer resends. Only our own faults
-	 * end the transfer: EFAULT (the file shrank under the mapping),
+	 * end the transfer: EFAULT (the file shrank under a shared mapping),
 	 * EMSGSIZE, EBADF, EINVAL. */
 	for (i = 0; i < n;) {
 		if (n - i == 1)
@@ -762,16 +792,49 @@ xfer_socket(const struct sockaddr_in *peer, struct in_addr local, uint32_t *mtu)
 	return fd;
 }
 
-static void
+/*
+ * Asks for a send buffer of bytes and returns what the kernel granted (it
+ * doubles the request for its own overhead, and caps it at twice
+ * net.core.wmem_max: SO_SNDBUFFORCE, which ignores the cap, needs
+ * CAP_NET_ADMIN, long dropped by now). 0: unknown.
+ */
+static uint32_t
 size_sndbuf(int fd, uint32_t bytes)
 {
-	int v = (int)(bytes * 2);
+	int v = (int)bytes;
+	socklen_t sl = sizeof(v);
 
-	/* SO_SNDBUFFORCE needs CAP_NET_ADMIN, which we no longer have; the
-	 * plain option is capped by net.core.wmem_max, enough for the
-	 * WINDOW_BYTES_CAP window. */
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &sl) < 0 || v <= 0)
+		return 0;
+	return (uint32_t)v;
+}
+
+/*
+ * RFC 7440 negotiation with the window sized to the socket buffers: a
+ * window goes out in one burst, so it must fit our send buffer (raised
+ * here, then read back) and the client's receive buffer, which we cannot
+ * see: a new socket's default here is the best guess for a Linux client
+ * (firmware keeps its own, usually larger, rings).
+ */
+static void
+negotiate(struct xfer *x, const struct tftp_req *req, struct tftp_limits *lim)
+{
+	uint32_t need, got;
+
+	lim->block_overhead = BLOCK_OVERHEAD;
+	lim->max_window_bytes = x->srv->rcvbuf < WINDOW_BYTES_CAP ? x->srv->rcvbuf
+								 : WINDOW_BYTES_CAP;
+	tftp_negotiate(req, x->file->size, lim, &x->p);
+	if (x->p.windowsize <= 1)
+		return;
+	need = x->p.windowsize * (x->p.blksize + BLOCK_OVERHEAD);
+	got = size_sndbuf(x->fd, need);
+	if (got == 0 || got >= need)
+		return;
+	lim->max_window_bytes = got;
+	tftp_negotiate(req, x->file->size, lim, &x->p);
 }
 
 static struct xfer *
@@ -879,16 +942,15 @@ start_xfer(struct tftpd *srv, const struct tftp_req *req, const struct sockaddr_
 		lim.max_blksize = mtu - 32; /* IPv4 20 + UDP 8 + TFTP 4 */
 	lim.max_windowsize = srv->lim.max_windowsize < WINDOW_CAP ?
 		srv->lim.max_windowsize : WINDOW_CAP;
-	lim.max_window_bytes = WINDOW_BYTES_CAP;
-	tftp_negotiate(req, file->size, &lim, &x->p);
+	lim.default_blksize = srv->lim.default_blksize;
+	lim.default_windowsize = srv->lim.default_windowsize;
+	negotiate(x, req, &lim);
 	x->nblocks = file->size / x->p.blksize + 1;
 	if (x->mode == TFTP_MODE_NETASCII) {
 		x->nabuf = malloc(x->p.blksize);
 		if (x->nabuf == NULL)
 			goto nomem;
 	}
-	if (x->p.windowsize > 1)
-		size_sndbuf(fd, x->p.windowsize * (x->p.blksize + TFTP_HDR_LEN));
 	x->timer = loop_timer_new(srv->loop, on_timeout, x);
 	x->io = loop_io_add(srv->loop, fd, EPOLLIN, on_xfer_readable, x);
 	if (x->timer == NULL || x->io == NULL)
@@ -1000,6 +1062,7 @@ on_listen_readable(struct loop_io *io, int fd, uint32_t events, void *arg)
 
 	(void)io;
 	(void)events;
+	srv->lfd = fd; /* refusals answer from the socket the request came to */
 	memset(mm, 0, sizeof(mm));
 	for (i = 0; i < RECV_BATCH; i++) {
 		iov[i].iov_base = bufs[i];
@@ -1081,6 +1144,36 @@ copy_limits(struct tftpd *srv, const struct site_tftp *lim)
 		srv->lim.max_windowsize = 1;
 }
 
+/* A new UDP socket's receive buffer (net.core.rmem_default), or 0. */
+static uint32_t
+default_rcvbuf(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), v = 0;
+	socklen_t sl = sizeof(v);
+
+	if (fd < 0)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &sl) < 0 || v < 0)
+		v = 0;
+	close(fd);
+	return (uint32_t)v;
+}
+
+int
+tftpd_add_listener(struct tftpd *srv, int fd)
+{
+	struct listener *l = &srv->lis[srv->n_lis];
+
+	if (srv->n_lis == SITE_TFTP_LISTEN_MAX)
+		return -ENOSPC;
+	l->io = loop_io_add(srv->loop, fd, EPOLLIN, on_listen_readable, srv);
+	if (l->io == NULL)
+		return -errno;
+	l->fd = fd;
+	srv->n_lis++;
+	return 0;
+}
+
 struct tftpd *
 tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	const struct site_tftp *limits)
@@ -1091,7 +1184,8 @@ tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	if (srv == NULL)
 		return NULL;
 	srv->loop = loop;
-	srv->lfd = listen_fd;
+	srv->lfd = -1;
+	srv->rcvbuf = default_rcvbuf();
 	copy_limits(srv, limits);
 	srv->root = strdup(root);
 	/* POSIX basename() may write to its argument */
@@ -1101,12 +1195,10 @@ tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	srv->rdbuf = malloc(WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX);
 	if (srv->root == NULL || srv->files == NULL || srv->rdbuf == NULL)
 		goto err;
-	srv->lio = loop_io_add(loop, listen_fd, EPOLLIN, on_listen_readable, srv);
-	if (srv->lio == NULL)
+	if (tftpd_add_listener(srv, listen_fd) < 0)
 		goto err;
 	return srv;
 err:
-	srv->lfd = -1;
 	tftpd_free(srv);
 	errno = ENOMEM;
 	return NULL;
@@ -1131,9 +1223,10 @@ tftpd_free(struct tftpd *srv)
 		send_error_fd(srv->head->fd, TFTP_EUNDEF, "server shutting down");
 		xfer_end(srv->head, "server shutting down");
 	}
-	loop_io_free(srv->lio);
-	if (srv->lfd >= 0)
-		close(srv->lfd);
+	for (unsigned i = 0; i < srv->n_lis; i++) {
+		loop_io_free(srv->lis[i].io);
+		close(srv->lis[i].fd);
+	}
 	tftp_files_free(srv->files);
 	free(srv->rdbuf);
 	free(srv->root);

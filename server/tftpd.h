@@ -28,7 +28,7 @@ struct tftpd_stats {
 
 /*
  * listen_fd: a bound UDP socket with IP_PKTINFO enabled (ownership passes
- * to the server). dirfd: O_PATH descriptor of the folder holding the TFTP
+ * to the server on success). dirfd: O_PATH descriptor of the folder holding the TFTP
  * root (not owned: see tftp_files_new). root: the root's path as
  * configured, for stripping from full-path requests; its last component
  * names the root in dirfd.
@@ -36,6 +36,9 @@ struct tftpd_stats {
  */
 struct tftpd *tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	const struct site_tftp *limits);
+/* Serves requests arriving on fd too (one more listen address); fd is
+ * like listen_fd, owned by the server when 0 is returned; else -errno. */
+int tftpd_add_listener(struct tftpd *srv, int fd);
 /* Applies new limits to new requests; running transfers keep theirs. */
 void tftpd_set_limits(struct tftpd *srv, const struct site_tftp *limits);
 /* Ends every transfer (logged as failed: "server shutting down"). NULL ok. */

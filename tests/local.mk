@@ -28,6 +28,8 @@ check_PROGRAMS += \
 	tests/unit/test-dhcp-pkt \
 	tests/unit/test-dhcp-reply \
 	tests/unit/test-leases \
+	tests/unit/test-link-frame \
+	tests/unit/test-probe \
 	tests/unit/test-init-dhcp \
 	tests/unit/test-modalias \
 	tests/unit/test-netconf-file \
@@ -41,17 +43,20 @@ tests_unit_test_cmdline_LDADD = $(TAP_LDADD)
 tests_unit_test_tftp_pkt_LDADD = $(TAP_LDADD)
 # builder/ parts tested on their own.
 BUILD_UNIT_SOURCES = builder/image.c builder/image.h builder/image-tar.c \
-	builder/manifest.c builder/manifest.h builder/overlay.c builder/overlay.h \
+	builder/manifest.c builder/manifest.h builder/mtree-line.c builder/mtree-line.h \
+	builder/manifest-xattr.c builder/manifest-xattr.h \
+	builder/overlay.c builder/overlay.h \
 	builder/fstab.c builder/fstab.h builder/oci.c builder/oci.h \
 	builder/oci-json.c builder/oci-json.h builder/extract.c builder/extract.h
 BUILD_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(MOUNT_CFLAGS)
-BUILD_UNIT_LDADD = $(TAP_LDADD) $(ARCHIVE_LIBS) $(MOUNT_LIBS)
+BUILD_UNIT_LDADD = $(TAP_LDADD) $(ARCHIVE_LIBS) $(MOUNT_LIBS) $(NETTLE_LIBS)
 check_PROGRAMS += \
 	tests/unit/test-build-path \
 	tests/unit/test-build-template \
 	tests/unit/test-build-fstab \
 	tests/unit/test-build-json \
-	tests/unit/test-build-image
+	tests/unit/test-build-image \
+	tests/unit/test-build-mtree
 tests_unit_test_build_path_SOURCES = tests/unit/test-build-path.c $(BUILD_UNIT_SOURCES)
 tests_unit_test_build_path_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
 tests_unit_test_build_path_LDADD = $(BUILD_UNIT_LDADD)
@@ -67,6 +72,10 @@ tests_unit_test_build_json_LDADD = $(BUILD_UNIT_LDADD)
 tests_unit_test_build_image_SOURCES = tests/unit/test-build-image.c $(BUILD_UNIT_SOURCES)
 tests_unit_test_build_image_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
 tests_unit_test_build_image_LDADD = $(BUILD_UNIT_LDADD)
+tests_unit_test_build_mtree_SOURCES = tests/unit/test-build-mtree.c \
+	builder/mtree-line.c builder/mtree-line.h
+tests_unit_test_build_mtree_CPPFLAGS = $(BUILD_UNIT_CPPFLAGS)
+tests_unit_test_build_mtree_LDADD = $(BUILD_UNIT_LDADD)
 
 tests_unit_test_kmod_closure_SOURCES = tests/unit/test-kmod-closure.c \
 	builder/kmod-closure.c builder/kmod-closure.h
@@ -92,10 +101,17 @@ tests_unit_test_dhcp_pkt_LDADD = $(TAP_LDADD)
 tests_unit_test_dhcp_reply_SOURCES = tests/unit/test-dhcp-reply.c \
 	tests/unit/dhcp-test.h $(DHCP_CORE_SRC)
 tests_unit_test_dhcp_reply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
-tests_unit_test_dhcp_reply_LDADD = $(TAP_LDADD)
+tests_unit_test_dhcp_reply_LDADD = $(TAP_LDADD) $(INIH_LIBS)
 tests_unit_test_leases_SOURCES = tests/unit/test-leases.c server/leases.c server/leases.h
 tests_unit_test_leases_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_leases_LDADD = $(TAP_LDADD)
+tests_unit_test_link_frame_SOURCES = tests/unit/test-link-frame.c \
+	server/link-frame.c server/link-frame.h
+tests_unit_test_link_frame_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_link_frame_LDADD = $(TAP_LDADD)
+tests_unit_test_probe_SOURCES = tests/unit/test-probe.c server/probe.c server/probe.h
+tests_unit_test_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_probe_LDADD = $(TAP_LDADD)
 # Faults and confinement (SECURITY.md): the seccomp filter and Landlock
 # applied by server/sandbox.c itself, disklessd killed, flooded, on a full
 # disk and under valgrind, and builds killed or out of room. t-fault-kill,
@@ -105,6 +121,11 @@ tests_unit_test_sandbox_SOURCES = tests/unit/test-sandbox.c server/sandbox.c \
 	server/sandbox.h
 tests_unit_test_sandbox_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_sandbox_LDADD = $(TAP_LDADD)
+# t-tftp-window.sh preloads this to give disklessd small send buffers.
+check_PROGRAMS += tests/integration/sndbuf-cap.so
+tests_integration_sndbuf_cap_so_SOURCES = tests/integration/sndbuf-cap.c
+tests_integration_sndbuf_cap_so_CFLAGS = $(WARN_CFLAGS) -fPIC
+tests_integration_sndbuf_cap_so_LDFLAGS = -shared
 # Valgrind 3.19 has no openat2(2): t-valgrind.sh preloads this (only there).
 check_PROGRAMS += tests/integration/vg-openat2.so
 tests_integration_vg_openat2_so_SOURCES = tests/integration/vg-openat2.c
@@ -174,7 +195,11 @@ TESTS += \
 	tests/integration/t-tftp-shutdown.sh \
 	tests/integration/t-tftp-swap.sh \
 	tests/integration/t-tftp-bigfile.sh \
+	tests/integration/t-tftp-window.sh \
+	tests/integration/t-tftp-listen.sh \
 	tests/integration/t-dhcp-clients.sh \
+	tests/integration/t-dhcp-boot-keys.sh \
+	tests/integration/t-dhcp-unicast.sh \
 	tests/unit/test-bootcfg \
 	tests/unit/test-initramfs \
 	tests/unit/test-kmod-closure \
@@ -182,6 +207,8 @@ TESTS += \
 	tests/unit/test-dhcp-pkt \
 	tests/unit/test-dhcp-reply \
 	tests/unit/test-leases \
+	tests/unit/test-link-frame \
+	tests/unit/test-probe \
 	tests/unit/test-init-dhcp \
 	tests/unit/test-modalias \
 	tests/unit/test-netconf-file \
@@ -212,11 +239,13 @@ TESTS += \
 	tests/unit/test-build-fstab \
 	tests/unit/test-build-json \
 	tests/unit/test-build-image \
+	tests/unit/test-build-mtree \
 	tests/cli/t-build-oci.sh \
 	tests/cli/t-build-repro.sh \
 	tests/cli/t-build-hostile.sh \
 	tests/cli/t-build-roundtrip.sh \
 	tests/cli/t-verify-drift.sh \
+	tests/cli/t-build-identity.sh \
 	tests/cli/t-build-debian.sh \
 	$(VM_TESTS)
 
@@ -233,7 +262,8 @@ VM_TESTS = \
 	tests/vm/t-init-late-server.sh \
 	tests/vm/t-e2e-demo.sh \
 	tests/vm/t-pxe-full.sh \
-	tests/vm/t-pxe-proxy.sh
+	tests/vm/t-pxe-proxy.sh \
+	tests/vm/t-pxe-late.sh
 # The C unit tests alone: what a package build runs (debian/rules).
 PHONY_TARGETS += check-unit
 check-unit:
@@ -276,6 +306,7 @@ EXTRA_DIST += \
 	tests/cli/t-build-hostile.sh \
 	tests/cli/t-build-roundtrip.sh \
 	tests/cli/t-verify-drift.sh \
+	tests/cli/t-build-identity.sh \
 	tests/cli/t-build-debian.sh \
 	tests/integration/t-tftp-clients.sh \
 	tests/integration/t-tftp-escape.sh \
@@ -285,7 +316,12 @@ EXTRA_DIST += \
 	tests/integration/t-tftp-shutdown.sh \
 	tests/integration/t-tftp-swap.sh \
 	tests/integration/t-tftp-bigfile.sh \
+	tests/integration/t-tftp-window.sh \
+	tests/integration/t-tftp-listen.sh \
 	tests/integration/t-dhcp-clients.sh \
+	tests/integration/t-dhcp-boot-keys.sh \
+	tests/integration/t-dhcp-unicast.sh \
+	tests/integration/dhcp-raw.py \
 	tests/integration/tftp-lib.sh \
 	tests/data/config \
 	tests/data/golden \
@@ -324,7 +360,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBEXECDIR='"$(pkglibexecdir)"' \
 	-DPKGDATADIR='"$(pkgdatadir)"'
 FUZZ_LINK = $(AM_V_CCLD)$(MKDIR_P) tests/fuzz && $(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
-SITE_CONFIG_SRC = lib/site-config.c lib/site-keys.c lib/site-validate.c \
+SITE_CONFIG_SRC = lib/site-boot.c lib/site-config.c lib/site-keys.c lib/site-validate.c \
 	lib/site-print.c lib/netaddr.c lib/strutil.c lib/json-out.c
 tests/fuzz/fuzz-site-config: tests/fuzz/fuzz-site-config.c $(SITE_CONFIG_SRC) config.h
 	$(FUZZ_LINK) $(INIH_LIBS)
@@ -340,7 +376,7 @@ tests/fuzz/fuzz-dhcp-pkt: tests/fuzz/fuzz-dhcp-pkt.c lib/dhcp-pkt.c server/dhcp-
 tests/fuzz/fuzz-lease-journal: tests/fuzz/fuzz-lease-journal.c server/leases.c \
 		lib/netaddr.c lib/log.c config.h
 	$(FUZZ_LINK) -I$(top_srcdir)/server
-tests/fuzz/fuzz-kmod-alias: tests/fuzz/fuzz-kmod-alias.c builder/kmod-closure.c lib/log.c \
+tests/fuzz/fuzz-kmod-alias: tests/fuzz/fuzz-kmod-alias.c builder/kmod-closure.c lib/modalias.c lib/log.c \
 		config.h
 	$(FUZZ_LINK) -I$(top_srcdir)/builder $(KMOD_CFLAGS) $(KMOD_LIBS)
 tests/fuzz/fuzz-check-parse: tests/fuzz/fuzz-check-parse.c builder/check-parse.c config.h
@@ -352,8 +388,8 @@ tests/fuzz/fuzz-build-template: tests/fuzz/fuzz-build-template.c builder/overlay
 	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS)
 tests/fuzz/fuzz-build-archive: tests/fuzz/fuzz-build-archive.c builder/image.c \
 		builder/image-tar.c builder/extract.c builder/oci.c builder/oci-json.c \
-		builder/manifest.c config.h
-	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS)
+		builder/manifest.c builder/mtree-line.c builder/manifest-xattr.c config.h
+	$(FUZZ_LINK) -I$(top_srcdir)/builder $(ARCHIVE_CFLAGS) $(ARCHIVE_LIBS) $(NETTLE_LIBS)
 tests/fuzz/fuzz-tftp-pkt: tests/fuzz/fuzz-tftp-pkt.c lib/tftp-pkt.c config.h
 	$(FUZZ_LINK)
 tests/fuzz/fuzz-status-doc: tests/fuzz/fuzz-status-doc.c builder/status-doc.c \
@@ -373,3 +409,11 @@ else
 fuzz:
 	@echo "fuzz: clang with libFuzzer not found (install clang libclang-rt-14-dev, re-run configure)"; exit 1
 endif
+# DHCP on the wire with real clients (tests/integration/dhcp-ns.sh): RELEASE
+# from udhcpc and dhclient, dhcpcd's DECLINE and options, a relay between.
+DHCP_WIRE_TESTS = \
+	tests/integration/t-dhcp-release.sh \
+	tests/integration/t-dhcp-dhcpcd.sh \
+	tests/integration/t-dhcp-relay.sh
+TESTS += $(DHCP_WIRE_TESTS)
+EXTRA_DIST += $(DHCP_WIRE_TESTS) tests/integration/dhcp-ns.sh

@@ -37,24 +37,36 @@ build() { "$DISKLESS" -c "$T/site.conf" build --image lab \
 	--overlays-dir "$top_srcdir/rootfs-overlays" "$@"; }
 I=$T/img
 
-plan 24
+plan 29
 export SOURCE_DATE_EPOCH=1700000000
 ok "build a lab image from the Debian base" build --from "$BASE" --clean-apt --out-dir "$I"
 ok "the tree matches its manifest" "$DISKLESS" verify "$I"
 is "fstab: the root line, read by libmount" \
 	"$(findmnt -n -s --tab-file "$I/etc/fstab" -o SOURCE,FSTYPE,OPTIONS /)" \
 	"10.0.0.1:/srv/diskless/images/lab nfs    ro,vers=3,proto=tcp,nolock"
-for m in /tmp /var/tmp /var/log /var/lib/dhcp; do
+for m in /tmp /var/tmp /var/log /var/lib/dhcp /var/lib/systemd /var/spool; do
 	is "fstab: tmpfs on $m" "$(findmnt -n -s --tab-file "$I/etc/fstab" -o FSTYPE "$m")" tmpfs
 done
-ok "fstab: every mount point exists" test -d "$I/var/lib/dhcp" -a -d "$I/var/tmp"
+ok "fstab: every mount point exists" test -d "$I/var/lib/dhcp" -a -d "$I/var/tmp" \
+	-a -d "$I/var/lib/systemd" -a -d "$I/var/spool"
 ok "ifupdown: networking.service runs no ifdown at stop" \
 	grep -qx 'ExecStop=' "$I/etc/systemd/system/networking.service.d/diskless.conf"
 ok "ifupdown: no interface is auto or hotplug but lo" \
 	sh -c "! grep -Eq '^(auto|allow-hotplug) +[^l]|inet +dhcp' '$I/etc/network/interfaces'"
-ok "networkd: keeps the boot configuration, no DHCP" sh -c "
-	grep -qx KeepConfiguration=yes '$I/etc/systemd/network/01-diskless-boot.network' &&
-	grep -qx DHCP=no '$I/etc/systemd/network/01-diskless-boot.network'"
+ok "networkd: it is in the base (its boot NIC file is written at boot)" \
+	test -x "$I/lib/systemd/systemd-networkd"
+ok "networkd: no static file taking every NIC" sh -c "! grep -rqs Type=ether '$I/etc/systemd/network'"
+# The per-boot script, run against this image's own tools and a fake /proc,
+# /sys and /run: the boot NIC's networkd file in /run.
+F=$T/fake
+mkdir -p "$F/proc/sys/kernel" "$F/sys/class/net" "$F/run"
+echo 'BOOTIF=01-52-54-00-12-34-56 ip=10.0.0.5:10.0.0.1::255.255.255.0:pc05:eth0:off' >"$F/proc/cmdline"
+echo '(none)' >"$F/proc/sys/kernel/hostname"
+ok "identity script runs under the image's /bin/sh" \
+	env DISKLESS_IDENTITY_ROOT="$F" "$I/bin/sh" "$I/usr/lib/diskless/diskless-identity"
+is "networkd: keeps the boot MAC's configuration, no DHCP" \
+	"$(grep -E '^(MACAddress|DHCP|KeepConfiguration)=' "$F/run/systemd/network/00-diskless-boot.network" | tr '\n' ' ')" \
+	"MACAddress=52:54:00:12:34:56 DHCP=no KeepConfiguration=yes "
 is "systemd-network-generator is masked" \
 	"$(readlink "$I/etc/systemd/system/systemd-network-generator.service")" /dev/null
 ok "no NetworkManager config (it is not installed)" test ! -e "$I/etc/NetworkManager"

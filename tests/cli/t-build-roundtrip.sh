@@ -64,7 +64,7 @@ snapshot() {
 }
 snapshot "$B" >"$T/snap.base"
 
-plan 25
+plan 26
 ok "the fixture has a capability" sh -c "getcap '$D/ping' | grep -q cap_net_raw"
 ok "build from the directory into a tree" build --from "$B" --out-dir "$T/img"
 snapshot "$T/img" >"$T/snap.img"
@@ -95,10 +95,13 @@ done
 (cd "$B" && find . | LC_ALL=C sort | bsdtar -n --format newc -cf "$T/base.cpio" -T -)
 ok "cpio: builds" build --from "$T/base.cpio" --out-tar "$T/out-cpio.tar"
 # cpio keeps no xattrs, ACLs or sparse map: compare the manifests, except the
-# mode of the file with an ACL (its group bits are the ACL mask on disk)
-ok "cpio: same manifest as the plain tar (but ACLs)" cmp \
-	"$(grep -av '^\./data/acl ' "$T/out.tar.mtree" >"$T/m1"; echo "$T/m1")" \
-	"$(grep -av '^\./data/acl ' "$T/out-cpio.tar.mtree" >"$T/m2"; echo "$T/m2")"
+# mode of the file with an ACL (its group bits are the ACL mask on disk) and
+# the #xattr lines
+ok "cpio: same manifest as the plain tar (but ACLs, xattrs)" cmp \
+	"$(grep -av '^\./data/acl \|^#xattr ' "$T/out.tar.mtree" >"$T/m1"; echo "$T/m1")" \
+	"$(grep -av '^\./data/acl \|^#xattr ' "$T/out-cpio.tar.mtree" >"$T/m2"; echo "$T/m2")"
+like "the manifest lists the capability" "$(cat "$T/out.tar.mtree")" \
+	'^#xattr \./data/ping security\.capability [0-9a-f]{64}$'
 
 # a second build swaps in atomically and the old tree is gone
 echo changed >"$D/file"

@@ -5,15 +5,16 @@
 . "$top_srcdir/tests/cli/man-lib.sh"
 
 man=$top_srcdir/doc/diskless.conf.5.scd
-keys=$top_srcdir/lib/site-keys.c
+lib=$top_srcdir/lib
 
 # section:key pairs from the page: "*key* = ..." lines under "# SECTION [s]".
 awk '/^# SECTION \[/ { s = $3; gsub(/[][]/, "", s); next }
 	/^# / { s = "" }
-	s != "" && /^\*[a-z-]+\* = / { k = $1; gsub(/\*/, "", k); print s ":" k }' \
+	s != "" && /^\*[a-z0-9-]+\* = / { k = $1; gsub(/\*/, "", k); print s ":" k }' \
 	"$man" | sort > "$TEST_TMP/documented"
 # ... and from the reader's key tables: { "key", section_key, ... }.
-sed -n 's/^	{ "\([a-z-]*\)", \([a-z]*\)_[a-z_]*, [a-z]* },$/\2:\1/p' "$keys" |
+sed -n 's/^	{ "\([a-z0-9-]*\)", \([a-z]*\)_[a-z_0-9]*, [a-z]* },$/\2:\1/p' \
+	"$lib/site-keys.c" "$lib/site-boot.c" |
 	sort > "$TEST_TMP/accepted"
 
 n=$(wc -l < "$TEST_TMP/accepted")

@@ -5,10 +5,12 @@
 # retargeted, a file replaced by a directory, a directory's time) is named
 # on its own line with the keywords that differ, the summary counts them,
 # the exit status is 1, and verify itself changes nothing in the tree.
-# (xattrs and ACLs are not compared: the mtree format has no keyword for
-# them; diskless(1) says so.)
+# Extended attributes (a capability added, changed or removed, a user.
+# attribute) are named too: the manifest carries them as #xattr comment
+# lines. (ACLs are not compared, but for the group bits of the mode.)
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 need_root
+need_cmd setcap setfattr
 
 T=$TEST_TMP
 cat >"$T/site.conf" <<EOC
@@ -25,6 +27,9 @@ mkdir -p "$B/etc" "$B/usr/bin" "$B/srv/dir"
 echo "hello lab" >"$B/srv/motd"
 echo "#!/bin/sh" >"$B/usr/bin/tool"
 chmod 755 "$B/usr/bin/tool"
+echo ping >"$B/usr/bin/ping"; setcap cap_net_raw+ep "$B/usr/bin/ping"
+echo arp >"$B/usr/bin/arp"; setcap cap_net_raw+ep "$B/usr/bin/arp"
+echo x >"$B/srv/tagged"; setfattr -n user.tag -v one "$B/srv/tagged"
 echo data >"$B/srv/owned"
 echo gone >"$B/srv/deleted"
 echo was-a-file >"$B/srv/replaced"
@@ -32,14 +37,34 @@ ln -s motd "$B/srv/link"
 
 verify() { "$DISKLESS" verify "$T/img" "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
 
-plan 21
+plan 29
 ok "build the image" "$DISKLESS" -c "$T/site.conf" build --image lab --from "$B" \
 	--out-dir "$T/img" --overlays-dir "$top_srcdir/rootfs-overlays"
 verify
 is "a fresh image does not drift (exit 0)" "$(cat "$T/rc")" 0
 is "... and prints nothing" "$(cat "$T/out")" ""
+like "the manifest lists the capability" "$(cat "$T/img.mtree")" \
+	'^#xattr \./usr/bin/ping security\.capability [0-9a-f]{64}$'
 
+# Only extended attributes drift: the mtree lines are all the same.
 I=$T/img
+setcap cap_net_admin+ep "$I/usr/bin/ping"
+setcap -r "$I/usr/bin/arp"
+setcap cap_sys_admin+ep "$I/usr/bin/tool"
+setfattr -n user.tag -v two "$I/srv/tagged"
+verify
+is "xattr drift exits 1" "$(cat "$T/rc")" 1
+out=$(cat "$T/out")
+like "a capability changed" "$out" "^changed /usr/bin/ping \\(xattr security\.capability\\)$"
+like "a capability removed" "$out" "^changed /usr/bin/arp \\(xattr security\.capability removed\\)$"
+like "a capability added" "$out" "^changed /usr/bin/tool \\(xattr security\.capability added\\)$"
+like "a user attribute changed" "$out" "^changed /srv/tagged \\(xattr user\.tag\\)$"
+is "nothing else" "$(printf '%s\n' "$out" | wc -l)" 4
+setcap cap_net_raw+ep "$I/usr/bin/ping"; setcap cap_net_raw+ep "$I/usr/bin/arp"
+setcap -r "$I/usr/bin/tool"; setfattr -n user.tag -v one "$I/srv/tagged"
+verify
+is "undone: no drift again" "$(cat "$T/rc")" 0
+
 echo "stray" >"$I/srv/added"
 rm "$I/srv/deleted"
 printf 'HELLO LAB\n' >"$I/srv/motd" # same size, other bytes

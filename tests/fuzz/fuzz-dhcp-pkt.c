@@ -122,6 +122,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				cfg.ipxe_script = "ipxe/%m-%h.ipxe";
 				cfg.boot_file[DHCP_BOOT_HTTP_X64] = "http://%s/%%/x.efi";
 				cfg.boot_file[DHCP_BOOT_EFI_ARM64] = "grubaa64.efi";
+			} else if (strat == 2) {
+				/* [boot] ipxe = none, ipxe-unknown = loader,
+				 * unknown-clients = ignore */
+				cfg.ipxe_script = "";
+				cfg.ipxe_script_unknown = NULL;
+				cfg.ignore_unknown = true;
 			}
 			site.server.mode = mode ? SITE_MODE_PROXY : SITE_MODE_FULL;
 			decide_both_ports(&cfg, &site, ls, &req, 1000 + strat);

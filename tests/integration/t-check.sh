@@ -196,7 +196,7 @@ check() {
 	OUT=$(cat "$W/$s.txt")
 }
 
-plan 33
+plan 35
 
 start_server "3, 4" || { echo "Bail out! ganesha (NFSv3+v4) did not start"; exit 1; }
 
@@ -260,6 +260,16 @@ like "iPXE script naming a missing kernel: reported" "$OUT" \
 	"^error +host pc-good: ipxe/01-52-54-00-00-00-01.ipxe: names /good/vmlinuz-gone, which the TFTP tree does not have"
 like "pxelinux config naming a missing initramfs: reported" "$OUT" \
 	"^error +host pc-good: pxelinux.cfg/01-52-54-00-00-00-01: names /?good/initrd-gone.img, which the TFTP tree does not have"
+
+# A [boot] file the TFTP tree does not have: a warning naming the key.
+printf '[boot]\nefi-arm64 = arm64/grubaa64.efi\n' >>"$W/good/diskless.conf"
+check good
+like "[boot] file missing from the TFTP root: a warning naming the key" "$OUT" \
+	"^warning +tftp-root: arm64/grubaa64\.efi: missing or empty: \[boot\] efi-arm64 names it"
+mkdir -p "$W/good/tftp/arm64"
+echo efi >"$W/good/tftp/arm64/grubaa64.efi"
+check good
+like "[boot] file present: ok" "$OUT" "^ok +tftp-root: arm64/grubaa64\.efi: present"
 
 stop_server
 start_server 4 || { echo "Bail out! ganesha (NFSv4 only) did not start"; exit 1; }

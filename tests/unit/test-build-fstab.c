@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +42,7 @@ main(void)
 	int r;
 
 	/* two checks per case, one more for the case without a root line */
-	tap_plan((int)(sizeof(cases) / sizeof(cases[0])) * 2 + 1 + 2);
+	tap_plan((int)(sizeof(cases) / sizeof(cases[0])) * 2 + 1 + 2 + 6);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		text = NULL;
 		r = fstab_render(&cases[i].spec, &text);
@@ -57,6 +58,21 @@ main(void)
 				        "case %zu: an overlay root gets no root line", i);
 		} else {
 			tap_ok(text == NULL, "case %zu: nothing rendered", i);
+		}
+		free(text);
+	}
+	/* A Debian systemd root needs these writable (issue 4). */
+	{
+		static const char *const need[] = {"/tmp", "/var/tmp", "/var/log",
+		        "/var/lib/dhcp", "/var/lib/systemd", "/var/spool"};
+		char line[128];
+
+		text = NULL;
+		fstab_render(&cases[0].spec, &text);
+		for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+			snprintf(line, sizeof(line), "\ntmpfs %s tmpfs ", need[i]);
+			tap_ok(text != NULL && strstr(text, line) != NULL,
+			        "tmpfs on %s", need[i]);
 		}
 		free(text);
 	}

@@ -111,6 +111,7 @@ struct req {
 	uint16_t port;  /* 0: 67 */
 	uint8_t htype;  /* 0: Ethernet */
 	bool no_type;   /* BOOTP */
+	bool prl_no67;  /* an option 55 without 67 */
 };
 
 static void
@@ -134,6 +135,8 @@ build(const struct req *q, struct tpkt *p)
 		tpkt_u16(p, DHO_MAX_MSG_SIZE, q->maxsize);
 	if (q->want67)
 		tpkt_opt(p, DHO_PARAM_LIST, prl, sizeof(prl));
+	else if (q->prl_no67)
+		tpkt_opt(p, DHO_PARAM_LIST, prl, 9); /* up to 66 */
 	if (q->vclass)
 		tpkt_str(p, DHO_VENDOR_CLASS, q->vclass);
 	if (q->arch >= 0)
@@ -881,6 +884,250 @@ test_options(void)
 		"no server address at all: no reply");
 }
 
+/* ---- [boot] keys, from the config text to the reply ---- */
+
+#define PXE15 "PXEClient:Arch:00015:UNDI:003016"
+#define HTTP15 "HTTPClient:Arch:00015:UNDI:003001"
+#define HTTP18 "HTTPClient:Arch:00018:UNDI:003001"
+#define HTTP19 "HTTPClient:Arch:00019:UNDI:003001"
+
+struct boot_case {
+	const char *name;
+	bool proxy;
+	const char *boot; /* the lines of [boot] */
+	struct req q;
+	uint8_t want_type;   /* 0: no reply */
+	const char *want_file; /* the file field; NULL: not checked */
+	const char *facts[3];  /* as in struct tcase */
+};
+
+static const struct boot_case boot_cases[] = {
+	/* each architecture class without its key, then with it */
+	{ "bios default", false, "", { DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true },
+		DHCPOFFER, "pxelinux.0", { "+kind=bios" } },
+	{ "bios set", false, "bios = lpxelinux.0",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true }, DHCPOFFER,
+		"lpxelinux.0", { NULL } },
+	{ "bios none, full: an address, no file", false, "bios = none",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true }, DHCPOFFER, "",
+		{ "+yiaddr=10.0.0.11", "+no boot file configured", "-opt 67" } },
+	{ "bios none, proxy: no reply", true, "bios = none",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0 }, 0, NULL,
+		{ "+no boot file configured" } },
+	{ "efi-ia32 default", false, "", { DHCPDISCOVER, mac_pc01, 6, PXE6, .bcast = true },
+		DHCPOFFER, "", { "+kind=efi-ia32" } },
+	{ "efi-ia32 set", true, "efi-ia32 = ia32/bootia32.efi",
+		{ DHCPDISCOVER, mac_pc01, 6, PXE6 }, DHCPOFFER, "ia32/bootia32.efi",
+		{ "-opt 43" } },
+	{ "efi-x64 default, arch 7", false, "",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7, .bcast = true }, DHCPOFFER,
+		"grubnetx64.efi", { NULL } },
+	{ "efi-x64 set, arch 7", false, "efi-x64 = shim/shimx64.efi",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7, .bcast = true }, DHCPOFFER,
+		"shim/shimx64.efi", { NULL } },
+	{ "efi-x64 set, arch 9", false, "efi-x64 = shim/shimx64.efi",
+		{ DHCPDISCOVER, mac_pc01, 9, PXE9, .bcast = true }, DHCPOFFER,
+		"shim/shimx64.efi", { "+kind=efi-x64" } },
+	{ "efi-x64 none, proxy", true, "efi-x64 = none",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, 0, NULL, { "+no boot file" } },
+	{ "efi-arm32 default", true, "", { DHCPDISCOVER, mac_pc01, 10, PXE10 }, 0, NULL,
+		{ "+no boot file configured" } },
+	{ "efi-arm32 set", false, "efi-arm32 = arm/grubarm.efi",
+		{ DHCPDISCOVER, mac_pc01, 10, PXE10, .bcast = true }, DHCPOFFER,
+		"arm/grubarm.efi", { "+kind=efi-arm32" } },
+	{ "efi-arm64 default", false, "",
+		{ DHCPDISCOVER, mac_pc01, 11, PXE11, .bcast = true }, DHCPOFFER, "",
+		{ "+no boot file configured" } },
+	{ "efi-arm64 set", false, "efi-arm64 = arm64/grubaa64.efi",
+		{ DHCPDISCOVER, mac_pc01, 11, PXE11, .bcast = true, .want67 = true },
+		DHCPOFFER, "arm64/grubaa64.efi",
+		{ "+opt 67 61 72 6d 36 34 2f", "+kind=efi-arm64" } },
+	{ "efi-arm64 set, proxy", true, "efi-arm64 = arm64/grubaa64.efi",
+		{ DHCPDISCOVER, mac_pc01, 11, PXE11, .uuid = true }, DHCPOFFER,
+		"arm64/grubaa64.efi", { "+opt 60 \"PXEClient\"", "+opt 97", "-opt 43" } },
+	/* UEFI HTTP boot: a URL, and the class echoed */
+	{ "http-x64 default", true, "", { DHCPDISCOVER, mac_pc01, 16, HTTP16 }, 0, NULL,
+		{ "+no boot file configured" } },
+	{ "http-x64 set", false, "http-x64 = http://%s/efi/bootx64.efi",
+		{ DHCPDISCOVER, mac_pc01, 16, HTTP16, .bcast = true }, DHCPOFFER,
+		"http://10.0.0.1/efi/bootx64.efi", { "+opt 60 \"HTTPClient\"" } },
+	{ "http-ia32 set", true, "http-ia32 = https://boot.lab/ia32.efi",
+		{ DHCPDISCOVER, mac_pc01, 15, HTTP15 }, DHCPOFFER,
+		"https://boot.lab/ia32.efi", { "+opt 60 \"HTTPClient\"", "-opt 43" } },
+	{ "http-arm32 set", false, "http-arm32 = http://10.0.0.1/arm.efi",
+		{ DHCPDISCOVER, mac_pc01, 18, HTTP18, .bcast = true }, DHCPOFFER,
+		"http://10.0.0.1/arm.efi", { "+kind=http-arm32" } },
+	{ "http-arm64 set, by MAC", true, "http-arm64 = http://10.0.0.1/%m/aa64.efi",
+		{ DHCPDISCOVER, mac_pc01, 19, HTTP19 }, DHCPOFFER,
+		"http://10.0.0.1/52-54-00-12-34-56/aa64.efi", { "+kind=http-arm64" } },
+	{ "http-ia32 unset: PXE arch 15 gets nothing", false, "",
+		{ DHCPDISCOVER, mac_pc01, 15, PXE15, .bcast = true }, DHCPOFFER, "",
+		{ "+kind=http-ia32" } },
+	/* iPXE: script for known and unknown hosts, or a loader */
+	{ "ipxe default, known", false, "",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"boot.ipxe", { "+opt 175 b0 01 01" } },
+	{ "ipxe script per host", false, "ipxe = ipxe/%h.ipxe",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"ipxe/pc01.ipxe", { NULL } },
+	{ "ipxe-unknown script", false, "ipxe-unknown = ipxe/menu.ipxe",
+		{ DHCPDISCOVER, mac_unknown, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"ipxe/menu.ipxe", { NULL } },
+	{ "ipxe-unknown leaves known alone", false, "ipxe-unknown = ipxe/menu.ipxe",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"boot.ipxe", { NULL } },
+	{ "ipxe script by URL", true, "ipxe = http://%s/boot.ipxe",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7, "iPXE" }, DHCPOFFER,
+		"http://10.0.0.1/boot.ipxe", { "-opt 43" } },
+	{ "ipxe given pxelinux.0", false, "ipxe = pxelinux.0",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"pxelinux.0", { "+ipxe=1" } },
+	{ "ipxe = loader, BIOS", false, "ipxe = loader",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"pxelinux.0", { "+ipxe=1" } },
+	{ "ipxe = loader, UEFI", true, "ipxe = loader",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7, .opt175 = true }, DHCPOFFER,
+		"grubnetx64.efi", { "+ipxe=1" } },
+	{ "ipxe = loader, unknown keeps its script", false, "ipxe = loader",
+		{ DHCPDISCOVER, mac_unknown, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER,
+		"boot.ipxe", { NULL } },
+	{ "ipxe = none, full", false, "ipxe = none",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, "iPXE", .bcast = true }, DHCPOFFER, "",
+		{ "+no boot file configured for iPXE" } },
+	{ "ipxe-unknown = none, proxy", true, "ipxe-unknown = none",
+		{ DHCPDISCOVER, mac_unknown, 0, PXE0, "iPXE" }, 0, NULL,
+		{ "+for iPXE clients" } },
+	{ "ipxe = none leaves the ROM alone", false, "ipxe = none",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true }, DHCPOFFER, "pxelinux.0",
+		{ NULL } },
+	/* unknown clients */
+	{ "unknown menu, full", false, "",
+		{ DHCPDISCOVER, mac_unknown, 0, PXE0, .bcast = true }, DHCPOFFER,
+		"pxelinux.0", { "+why: dynamic address" } },
+	{ "unknown ignored, full", false, "unknown-clients = ignore",
+		{ DHCPDISCOVER, mac_unknown, 0, PXE0, .bcast = true }, 0, NULL,
+		{ "+unknown clients are ignored" } },
+	{ "unknown ignored, full, not PXE either", false, "unknown-clients = ignore",
+		{ DHCPREQUEST, mac_unknown, -1, NULL, .requested = 0x0a000065 }, 0, NULL,
+		{ "+unknown clients are ignored" } },
+	{ "unknown ignored, full: known boots", false, "unknown-clients = ignore",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true }, DHCPOFFER, "pxelinux.0",
+		{ "+yiaddr=10.0.0.11" } },
+	{ "unknown ignored, proxy", true, "unknown-clients = ignore",
+		{ DHCPDISCOVER, mac_unknown, 7, PXE7 }, 0, NULL,
+		{ "+unknown clients are ignored" } },
+	{ "unknown ignored, proxy: known boots", true, "unknown-clients = ignore",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, DHCPOFFER, "grubnetx64.efi", { NULL } },
+	{ "unknown ignored, port 4011", true, "unknown-clients = ignore",
+		{ DHCPREQUEST, mac_unknown, 7, PXE7, .ciaddr = 0x0a000032,
+			.port = PXE_BOOT_SERVER_PORT },
+		0, NULL, { "+unknown clients are ignored" } },
+	/* the proxyDHCP strategy */
+	{ "proxy binl: UEFI without 43", true, "proxy-strategy = binl",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, DHCPOFFER, "grubnetx64.efi",
+		{ "-opt 43" } },
+	{ "proxy bypass: UEFI with 43.6 = 8", true, "proxy-strategy = bypass",
+		{ DHCPDISCOVER, mac_pc01, 7, PXE7 }, DHCPOFFER, "grubnetx64.efi",
+		{ "+opt 43 06 01 08 ff" } },
+	{ "proxy menu: BIOS gets the menu", true,
+		"proxy-strategy = menu\nproxy-menu-text = Lab",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0 }, DHCPOFFER, NULL,
+		{ "+opt 43 06 01 03", "+80 00 03 4c 61 62", "+file=\"\"" } },
+	/* option 67 next to the file field (RFC 2131 §4.3.1, RFC 2132 §9.5) */
+	{ "option 67 when listed in 55", false, "",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true, .want67 = true },
+		DHCPOFFER, "pxelinux.0", { "+opt 67 70 78 65 6c 69 6e 75 78 2e 30 00" } },
+	{ "no option 67 when 55 leaves it out", false, "",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0, .bcast = true, .prl_no67 = true },
+		DHCPOFFER, "pxelinux.0", { "-opt 67", "+opt 1 " } },
+	{ "no option 67 without option 55", true, "",
+		{ DHCPDISCOVER, mac_pc01, 0, PXE0 }, DHCPOFFER, "pxelinux.0", { "-opt 67" } },
+};
+
+/* The site of the table as a config file: full or proxy mode, pc01 with
+ * an address, and the case's [boot] lines. */
+static struct site *
+boot_site(const struct boot_case *t)
+{
+	char text[1024];
+	struct site *s = NULL;
+	const char *path;
+	int r;
+
+	snprintf(text, sizeof(text),
+		"[server]\naddress = 10.0.0.1\nmode = %s\nhosts-dir = none\n"
+		"control-socket = none\n%s"
+		"[image lab]\nroot = /srv/diskless/images/lab\n"
+		"[host pc01]\nmac = 52:54:00:12:34:56\naddress = 10.0.0.11\nimage = lab\n"
+		"[boot]\n%s\n",
+		t->proxy ? "proxy" : "full",
+		t->proxy ? "" : "[dhcp]\nnetmask = 255.255.255.0\n"
+				"range = 10.0.0.100 10.0.0.199\n",
+		t->boot);
+	path = tap_write_file("boot.conf", text, strlen(text));
+	r = path ? site_load(path, &s) : -EIO;
+	if (r < 0) {
+		tap_diag("%s: the site does not load (%d)", t->name, r);
+		if (s != NULL)
+			site_print_diags(s, "test", stderr);
+		site_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool
+boot_facts(const char *const facts[3], const char *text)
+{
+	bool ok = true;
+
+	for (size_t k = 0; k < 3 && facts[k] != NULL; k++) {
+		if ((strstr(text, facts[k] + 1) != NULL) != (facts[k][0] == '+')) {
+			tap_diag("fact %s", facts[k]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void
+test_boot_keys(void)
+{
+	static char text[8192];
+	static struct tpkt p;
+
+	for (size_t i = 0; i < sizeof(boot_cases) / sizeof(boot_cases[0]); i++) {
+		const struct boot_case *t = &boot_cases[i];
+		struct leases *ls = leases_new(ip(0x0a000064), ip(0x0a0000c7));
+		struct dhcp_arrival arr = { .if_addr = ip(SRV), .src_port = DHCP_CLIENT_PORT,
+			.local_port = t->q.port ? t->q.port : DHCP_SERVER_PORT,
+			.src_addr = ip(t->q.ciaddr), .now = 1000 };
+		struct dhcp_reply_cfg cfg;
+		struct site *s = boot_site(t);
+		bool ok;
+		int rc = -1;
+
+		if (s != NULL) {
+			dhcp_reply_cfg_from_site(&cfg, s);
+			build(&t->q, &p);
+			if (dhcp_pkt_parse(p.b, p.len, &req) == 0)
+				rc = dhcp_reply_decide(&cfg, s, t->proxy ? NULL : ls, &req,
+					&arr, &reply);
+			render(&reply, rc, text, sizeof(text));
+		}
+		ok = s != NULL && rc >= 0 && (rc > 0) == (t->want_type != 0) &&
+		     (rc == 0 || reply.type == t->want_type) &&
+		     (t->want_file == NULL || (rc > 0 && strcmp(reply.file, t->want_file) == 0));
+		ok = boot_facts(t->facts, s != NULL ? text : "") && ok;
+		if (!tap_ok(ok, "[boot] %s: %s%s%s", t->name,
+			    t->want_type ? dhcp_msg_type_name(t->want_type) : "no reply",
+			    t->want_file ? " file " : "", t->want_file ? t->want_file : ""))
+			tap_diag("%s", text);
+		site_free(s);
+		leases_free(ls);
+	}
+}
+
 int
 main(void)
 {
@@ -892,5 +1139,6 @@ main(void)
 	test_sizes();
 	test_sequence();
 	test_options();
+	test_boot_keys();
 	return tap_done();
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kmod-closure.h"
+#include "modalias.h"
 #include "tap.h"
 
 #define KVER "9.9.9-fixture"
@@ -501,6 +502,47 @@ test_stack(void)
 	kclosure_free(kc);
 }
 
+/* The stack as `diskless initrd` adds it: each line tagged with the
+ * boots that need it, so an NFSv3 boot skips nfsv4 and its softdep, and
+ * every feature's lines are its whole closure in load order. */
+static void
+test_features(void)
+{
+	struct kclosure *kc = NULL;
+	char *text;
+	size_t len = 0;
+
+	if (kclosure_new(&kc, fx_moddir, KVER) < 0)
+		return;
+	tap_is_int(kclosure_add_load_for(kc, "nfs", MODALIAS_FEAT_NFS), 0, "nfs for 'nfs'");
+	tap_is_int(kclosure_add_load_for(kc, "nfsv4", MODALIAS_FEAT_NFS4), 0, "nfsv4 for 'nfs4'");
+	tap_is_int(kclosure_add_load_for(kc, "nfsv3", MODALIAS_FEAT_NFS3), 0, "nfsv3 for 'nfs3'");
+	tap_is_int(kclosure_add_load_for(kc, "overlay", MODALIAS_FEAT_OVERLAY), 0,
+		"overlay for 'overlay'");
+	tap_is_int(kclosure_add_load_for(kc, "af_packet", 0), 1, "built in: 1, no line");
+	text = kclosure_load_text(kc, &len);
+	tap_is_str(text,
+		"nfs,nfs3,nfs4\t" P "kernel/net/sunrpc/sunrpc.ko\n"
+		"nfs,nfs3,nfs4\t" P "kernel/fs/nfs_common/grace.ko\n"
+		"nfs,nfs3,nfs4\t" P "kernel/fs/lockd/lockd.ko\n"
+		"nfs,nfs3,nfs4\t" P "kernel/fs/nfs/nfs.ko\n"
+		"nfs4\t" P "kernel/net/dns_resolver/dns_resolver.ko\n"
+		"nfs4\t" P "kernel/fs/nfs/nfsv4.ko\n"
+		"nfs3\t" P "kernel/fs/nfs/nfsv3.ko\n"
+		"overlay\t" P "kernel/fs/overlayfs/overlay.ko\n",
+		"modules.load: shared closure tagged with every feature, softdep with nfs4");
+	free(text);
+	/* a module wanted by every boot loses its tags: it is loaded always */
+	tap_is_int(kclosure_add_load(kc, "lockd"), 0, "lockd again, for every boot");
+	text = kclosure_load_text(kc, &len);
+	tap_ok(text != NULL && strstr(text, "\n" P "kernel/fs/lockd/lockd.ko\n") != NULL &&
+		strncmp(text, P "kernel/net/sunrpc/sunrpc.ko\n", strlen(P) + 27) == 0 &&
+		strstr(text, "nfs,nfs3,nfs4\t" P "kernel/fs/nfs/nfs.ko\n") != NULL,
+		"lockd and its dependency sunrpc untagged, nfs still tagged");
+	free(text);
+	kclosure_free(kc);
+}
+
 static void
 test_nics(void)
 {
@@ -523,7 +565,8 @@ test_nics(void)
 	tap_is_str(kclosure_errctx(kc), "bignic", "the error names bignic");
 	tap_is_int(kclosure_add_nic(kc, "manynic"), -E2BIG, "65 paths on a line: -E2BIG");
 	tap_is_int(kclosure_add_transports(kc), 0, "transports");
-	tap_is_int((long long)kclosure_alias_count(kc), 3, "2 e1000 + 1 virtio_net aliases");
+	tap_is_int((long long)kclosure_alias_count(kc), 4,
+		"2 e1000 + 1 virtio_net + 1 virtio_pci aliases");
 	text = kclosure_alias_text(kc, &len);
 	line = fx_line_for(text ? text : "", E1000_ALIAS);
 	tap_is_str(line, P "kernel/drivers/net/ethernet/intel/e1000/e1000.ko",
@@ -533,13 +576,15 @@ test_nics(void)
 	tap_is_str(line, P "kernel/drivers/virtio/virtio.ko " P "kernel/drivers/net/virtio_net.ko",
 		"virtio_net: virtio first");
 	free(line);
+	line = fx_line_for(text ? text : "", "pci:v00001AF4d*sv*sd*bc*sc*i*");
+	tap_is_str(line, P "kernel/drivers/virtio/virtio.ko " P "kernel/drivers/virtio/virtio_pci.ko",
+		"virtio_pci by its PCI alias: loaded only on a machine with virtio devices");
+	free(line);
 	tap_ok(text != NULL && strstr(text, "acpi") == NULL, "no acpi alias lines");
 	free(text);
 	text = kclosure_load_text(kc, &len);
-	tap_is_str(text,
-		P "kernel/drivers/net/phy/nophy.ko\n" P "kernel/drivers/virtio/virtio.ko\n" P
-		  "kernel/drivers/virtio/virtio_pci.ko\n",
-		"modules.load: nophy, then virtio_pci for the virtio NIC");
+	tap_is_str(text, P "kernel/drivers/net/phy/nophy.ko\n",
+		"modules.load: nophy, the NIC without bus aliases, for every boot");
 	free(text);
 	fw = kclosure_firmware(kc, &n);
 	tap_is_int((long long)n, 2, "2 firmware names (../ refused)");
@@ -592,7 +637,8 @@ test_all_nics(void)
 			 "kernel/drivers/usb/host/xhci-pci.ko",
 		"a USB NIC brings the xHCI driver's alias line");
 	free(line);
-	tap_is_int((long long)kclosure_alias_count(kc), 7, "7 alias lines");
+	tap_is_int((long long)kclosure_alias_count(kc), 8,
+		"8 alias lines (virtio_pci's among them)");
 	free(text);
 	kclosure_free(kc);
 }
@@ -633,6 +679,7 @@ main(void)
 		return tap_done();
 	}
 	test_stack();
+	test_features();
 	test_nics();
 	test_all_nics();
 	return tap_done();

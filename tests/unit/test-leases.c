@@ -617,6 +617,138 @@ test_growth(void)
 		"8 bytes of something else: not a journal");
 }
 
+/* ---- declines in the journal ---- */
+
+/* What a reload of a journal with a decline in it must give. The journal:
+ * m1 binds BASE at 0 and declines it at 100 (held until 100 +
+ * LEASES_DECLINE_HOLD): header, BIND, FREE, DECLINE. */
+struct decline_case {
+	const char *name;
+	int64_t reopen_at; /* the clock given before the reload */
+	size_t cut;        /* bytes cut off the end of the journal */
+	int flip;          /* corrupt the last whole record */
+	size_t live, declined, corrupt;
+	int offer;      /* another MAC's DISCOVER at reopen_at: 0 or -ENOSPC */
+	size_t records; /* in the compacted journal */
+};
+
+static const struct decline_case decline_cases[] = {
+	{ "reload during the hold", 200, 0, 0, 0, 1, 0, -ENOSPC, 1 },
+	{ "reload just before the end", 100 + LEASES_DECLINE_HOLD - 1, 0, 0, 0, 1, 0,
+		-ENOSPC, 1 },
+	{ "reload after the hold", 100 + LEASES_DECLINE_HOLD, 0, 0, 0, 0, 0, 0, 0 },
+	{ "decline record cut short (FREE kept)", 200, 5, 0, 0, 0, 0, 0, 0 },
+	{ "decline record corrupt (FREE kept)", 200, 0, 1, 0, 0, 1, 0, 0 },
+	{ "FREE and DECLINE lost: still bound", 200, LEASES_REC_LEN + 3, 0, 1, 0, 0,
+		-ENOSPC, 1 },
+};
+
+static void
+write_decline_journal(const char *dir)
+{
+	struct leases *ls = leases_new(ip(BASE), ip(BASE));
+	struct in_addr a, zero = { 0 };
+	uint8_t m1[6];
+	uint64_t t;
+
+	mac_of(1, m1);
+	leases_open_journal(ls, dir, NULL);
+	leases_offer(ls, m1, zero, 0, &a);
+	leases_bind(ls, m1, a, 0, UINT32_MAX, &t);
+	leases_decline(ls, m1, a, 100);
+	leases_flush(ls);
+	leases_free(ls);
+}
+
+static void
+run_decline_case(const struct decline_case *c, const uint8_t *img, size_t len)
+{
+	const char *dir = subdir("decline-case");
+	struct leases_load_report rep;
+	struct in_addr a, zero = { 0 };
+	struct leases *ls = leases_new(ip(BASE), ip(BASE));
+	uint8_t m2[6], *copy = malloc(len);
+	size_t clen = len - c->cut;
+
+	memcpy(copy, img, len);
+	if (c->flip)
+		copy[clen - LEASES_REC_LEN + 13] ^= 0x01;
+	spit(dir, copy, clen);
+	mac_of(2, m2);
+	leases_set_now(ls, c->reopen_at);
+	tap_is_int(leases_open_journal(ls, dir, &rep), 0, "%s: starts", c->name);
+	tap_ok(rep.live == c->live && rep.declined == c->declined &&
+			rep.corrupt == c->corrupt,
+		"%s: %zu bound, %zu declined, %zu corrupt (got %zu, %zu, %zu)", c->name,
+		c->live, c->declined, c->corrupt, rep.live, rep.declined, rep.corrupt);
+	tap_is_int(leases_offer(ls, m2, zero, c->reopen_at, &a), c->offer,
+		"%s: another MAC's offer", c->name);
+	tap_is_int(leases_check(ls), 0, "%s: indexes consistent", c->name);
+	leases_free(ls);
+	free(copy);
+	copy = slurp(dir, &clen);
+	tap_is_int((long long)clen, (long long)(LEASES_HDR_LEN + c->records * LEASES_REC_LEN),
+		"%s: compacted journal holds %zu record(s)", c->name, c->records);
+	free(copy);
+}
+
+static void
+test_decline_journal(void)
+{
+	const char *dir = subdir("decline");
+	uint8_t *img;
+	size_t len;
+
+	write_decline_journal(dir);
+	img = slurp(dir, &len);
+	tap_ok(img != NULL && len == LEASES_HDR_LEN + 3 * LEASES_REC_LEN &&
+			img[LEASES_HDR_LEN + 2 * LEASES_REC_LEN + 2] == LEASE_REC_DECLINE,
+		"a decline writes FREE then DECLINE");
+	for (size_t i = 0; img != NULL && i < sizeof(decline_cases) / sizeof(*decline_cases);
+		i++)
+		run_decline_case(&decline_cases[i], img, len);
+	free(img);
+}
+
+/* In memory, on a range of two: the decliner gets the other address; the
+ * declined one is nobody's until the hold ends, and a compaction after the
+ * end no longer writes it. */
+static void
+test_decline_then_offer(void)
+{
+	const char *dir = subdir("decline-offer");
+	struct leases *ls = leases_new(ip(BASE), ip(BASE + 1));
+	struct in_addr a, b, c, zero = { 0 };
+	int64_t end = 100 + LEASES_DECLINE_HOLD;
+	uint8_t m1[6], m2[6], *img;
+	uint64_t t;
+	size_t len;
+
+	mac_of(1, m1);
+	mac_of(2, m2);
+	leases_open_journal(ls, dir, NULL);
+	leases_offer(ls, m1, zero, 0, &a);
+	leases_bind(ls, m1, a, 0, UINT32_MAX, &t);
+	tap_is_int(leases_decline(ls, m1, a, 100), 0, "decline a bound address");
+	tap_ok(leases_offer(ls, m1, a, 101, &b) == 0 && b.s_addr != a.s_addr,
+		"the decliner is offered the other address, even asking for the old");
+	leases_bind(ls, m1, b, 101, UINT32_MAX, &t);
+	tap_is_int(leases_offer(ls, m2, a, 102, &c), -ENOSPC,
+		"nobody gets the declined one during the hold");
+	tap_is_int(leases_bind(ls, m2, a, 102, UINT32_MAX, &t), -EADDRINUSE,
+		"nor binds it by asking");
+	tap_ok(leases_offer(ls, m2, zero, end, &c) == 0 && c.s_addr == a.s_addr,
+		"after the hold it is offered again");
+	leases_forget_offer(ls, m2);
+	tap_is_int(leases_compact(ls), 0, "compaction after the hold");
+	img = slurp(dir, &len);
+	tap_is_int((long long)len, LEASES_HDR_LEN + LEASES_REC_LEN,
+		"drops the ended decline, keeps the binding");
+	free(img);
+	tap_is_int(leases_check(ls), 0, "indexes consistent");
+	leases_free(ls);
+}
+
 int
 main(void)
 {
@@ -630,6 +762,8 @@ main(void)
 	test_corrupt();
 	test_compaction();
 	test_growth();
+	test_decline_journal();
+	test_decline_then_offer();
 	leases_free(NULL);
 	return tap_done();
 }

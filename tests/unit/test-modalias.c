@@ -52,6 +52,7 @@ struct lcase {
 	const char *line;
 	int rc;
 	const char *path;
+	unsigned features;
 };
 
 static const struct lcase lcases[] = {
@@ -62,6 +63,24 @@ static const struct lcase lcases[] = {
 	{ "fs/nfs/nfs.ko", -EINVAL, NULL },
 	{ "/a.ko /b.ko", -EINVAL, NULL },
 	{ "pci:v*\t/a.ko", -EINVAL, NULL },
+	/* FEATURES: which boots load the line */
+	{ "nfs3\t/a.ko", 1, "/a.ko", MODALIAS_FEAT_NFS3 },
+	{ "nfs,nfs3,nfs4\t" K "net/sunrpc/sunrpc.ko", 1, K "net/sunrpc/sunrpc.ko",
+	  MODALIAS_FEAT_NFS | MODALIAS_FEAT_NFS3 | MODALIAS_FEAT_NFS4 },
+	{ "  overlay\t/o.ko\r", 1, "/o.ko", MODALIAS_FEAT_OVERLAY },
+	{ "nfs4,nfs4\t/a.ko", 1, "/a.ko", MODALIAS_FEAT_NFS4 },
+	{ "zfs9\t/a.ko", 1, "/a.ko", MODALIAS_FEAT_OTHER },	/* newer builder: always */
+	{ "nfs3,zfs9\t/a.ko", 1, "/a.ko", MODALIAS_FEAT_NFS3 | MODALIAS_FEAT_OTHER },
+	{ "/a.ko\t/b.ko", -EINVAL, NULL },			/* two paths */
+	{ "nfs3\t", -EINVAL, NULL },				/* no path */
+	{ "nfs3\trel.ko", -EINVAL, NULL },
+	{ "nfs3,\t/a.ko", -EINVAL, NULL },			/* empty word */
+	{ ",nfs3\t/a.ko", -EINVAL, NULL },
+	{ "NFS3\t/a.ko", -EINVAL, NULL },			/* lower case only */
+	{ "nfs 3\t/a.ko", -EINVAL, NULL },
+	{ "nfs3\t/a.ko /b.ko", -EINVAL, NULL },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\t/a.ko", -EINVAL, NULL },	/* 33 bytes */
+	{ "nfs3\t\t/a.ko", 1, "/a.ko", MODALIAS_FEAT_NFS3 },
 };
 
 struct mcase {
@@ -111,10 +130,33 @@ run_load(void)
 		int r = modalias_parse_load(c->line, strlen(c->line), &l), ok = r == c->rc;
 
 		if (ok && r == 1)
-			ok = l.n_path == 1 && strcmp(l.path[0], c->path) == 0;
+			ok = l.n_path == 1 && strcmp(l.path[0], c->path) == 0 &&
+				l.features == c->features;
 		if (!tap_ok(ok, "load line %zu: %.50s", i, c->line))
 			tap_diag("rc %d want %d", r, c->rc);
 	}
+}
+
+/* The names the builder writes are the ones the parser reads back. */
+static void
+run_feature_names(void)
+{
+	static const unsigned bits[] = { MODALIAS_FEAT_NFS, MODALIAS_FEAT_NFS3,
+		MODALIAS_FEAT_NFS4, MODALIAS_FEAT_OVERLAY };
+	char line[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		static struct modalias_line l;
+		const char *name = modalias_feature_name(bits[i]);
+
+		snprintf(line, sizeof(line), "%s\t/m.ko", name != NULL ? name : "?");
+		tap_ok(name != NULL && modalias_parse_load(line, strlen(line), &l) == 1 &&
+			l.features == bits[i], "feature %s round-trips", line);
+	}
+	tap_ok(modalias_feature_name(MODALIAS_FEAT_OTHER) == NULL, "OTHER has no name");
+	tap_ok(modalias_feature_name(MODALIAS_FEAT_NFS | MODALIAS_FEAT_NFS3) == NULL,
+		"two bits have no single name");
 }
 
 static void
@@ -176,6 +218,7 @@ main(void)
 		n += (size_t)snprintf(manypaths + n, sizeof(manypaths) - n, "/m%zu.ko ", i);
 	run_alias();
 	run_load();
+	run_feature_names();
 	run_match();
 	run_lines();
 	return tap_done();

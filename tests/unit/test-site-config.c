@@ -69,8 +69,15 @@ static const struct config_case cases[] = {
 		-EINVAL, 4, "/31" },
 	{ "range backwards", "[server]\naddress = 10.0.0.1\n[dhcp]\nnetmask = 255.255.255.0\n"
 		"range = 10.0.0.199 10.0.0.100\n", -EINVAL, 5, "backwards" },
-	{ "range outside subnet", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
-		"netmask = 255.255.255.0\nrange = 10.0.1.100 10.0.1.199\n", -EINVAL, 5,
+	{ "range across subnets", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
+		"netmask = 255.255.255.0\nrange = 10.0.1.100 10.0.2.199\n", -EINVAL, 5,
+		"outside the subnet" },
+	{ "range on another subnet: relayed", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
+		"netmask = 255.255.255.0\nrange = 10.0.1.100 10.0.1.199\n", 0, 5,
+		"only requests relayed" },
+	{ "relayed range: router on the clients' subnet",
+		"[server]\naddress = 10.0.0.1\n[dhcp]\nnetmask = 255.255.255.0\n"
+		"range = 10.0.1.100 10.0.1.199\nrouter = 10.0.0.254\n", -EINVAL, 6,
 		"outside the subnet" },
 	{ "range one address", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
 		"netmask = 255.255.255.0\nrange = 10.0.0.100\n", -EINVAL, 5, "not two addresses" },
@@ -194,6 +201,13 @@ static const struct config_case cases[] = {
 		"netmask = 255.255.255.0\nlease-time = -5\n", -EINVAL, 5, "not a duration" },
 	{ "mtu too small", "[server]\naddress = 10.0.0.1\n[dhcp]\nnetmask = 255.255.255.0\n"
 		"mtu = 67\n", -EINVAL, 5, "not an MTU" },
+	{ "conflict-probe none", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
+		"netmask = 255.255.255.0\nconflict-probe = none\n", 0, 0, NULL },
+	{ "conflict-probe icmp", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
+		"netmask = 255.255.255.0\nconflict-probe = icmp\n", -EINVAL, 5,
+		"not arp or none" },
+	{ "conflict-probe empty", "[server]\naddress = 10.0.0.1\n[dhcp]\n"
+		"netmask = 255.255.255.0\nconflict-probe =\n", -EINVAL, 5, NULL },
 	{ "dns four servers", "[server]\naddress = 10.0.0.1\n[dhcp]\nnetmask = 255.255.255.0\n"
 		"dns = 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4\n", -EINVAL, 5, "more than 3" },
 	{ "dns bad", "[server]\naddress = 10.0.0.1\n[dhcp]\nnetmask = 255.255.255.0\n"
@@ -204,6 +218,24 @@ static const struct config_case cases[] = {
 		"max-blksize = 65465\n", -EINVAL, 5, "512 to 65464" },
 	{ "max-windowsize zero", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
 		"max-windowsize = 0\n", -EINVAL, 5, "1 to 65535" },
+	{ "default-blksize above max-blksize", "[server]\naddress = 10.0.0.1\nmode = proxy\n"
+		"[tftp]\nmax-blksize = 1468\ndefault-blksize = 8192\n", -EINVAL, 6,
+		"above max-blksize 1468" },
+	{ "default-windowsize above max-windowsize", "[server]\naddress = 10.0.0.1\n"
+		"mode = proxy\n[tftp]\ndefault-windowsize = 65\n", -EINVAL, 5,
+		"above max-windowsize 64" },
+	{ "default-windowsize zero", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"default-windowsize = 0\n", -EINVAL, 5, "1 to 65535" },
+	{ "listen ok, two forms", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"listen = 10.0.0.1, 10.0.1.1\nlisten = 10.0.2.1\n", 0, 0, NULL },
+	{ "listen empty", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"listen = ,\n", -EINVAL, 5, "give addresses" },
+	{ "listen bad address", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"listen = 10.0.0.1 eth0\n", -EINVAL, 5, "'eth0' is not an IPv4" },
+	{ "listen broadcast", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"listen = 255.255.255.255\n", -EINVAL, 5, "not a unicast address" },
+	{ "listen twice", "[server]\naddress = 10.0.0.1\nmode = proxy\n[tftp]\n"
+		"listen = 10.0.0.1\nlisten = 10.0.0.1\n", -EINVAL, 6, "given twice" },
 	{ "root with comma", BASE "[image x]\nroot = /srv/a,b\n", -EINVAL, 10,
 		"no commas" },
 	{ "root slash", BASE "[image x]\nroot = /\n", -EINVAL, 10, "not '/'" },
@@ -226,6 +258,80 @@ static const struct config_case cases[] = {
 	{ "kernel relative", BASE "kernel = boot/vmlinuz\n", -EINVAL, 9, "absolute path" },
 	{ "initrd with space", BASE "initrd = /srv/my initrd\n", -EINVAL, 9,
 		"character boot loaders interpret" },
+	/* [boot] (line 9 is the header, keys from line 10) */
+	{ "boot all keys", BASE "[boot]\nbios = lpxelinux.0\nefi-ia32 = ia32/bootia32.efi\n"
+		"efi-x64 = efi/grubx64.efi\nefi-arm32 = none\nefi-arm64 = arm64/grubaa64.efi\n"
+		"http-ia32 = http://10.0.0.1/ia32.efi\nhttp-x64 = https://%s/x64/%m.efi\n"
+		"http-arm32 = none\nhttp-arm64 = http://boot.lab:8080/aa64.efi\n"
+		"ipxe = ipxe/%h.ipxe\nipxe-unknown = http://10.0.0.1/menu.ipxe\n"
+		"unknown-clients = ignore\nproxy-strategy = menu\n"
+		"proxy-menu-text = Lab boot (F8)\n", 0, 0, NULL },
+	{ "boot loader for ipxe", BASE "[boot]\nipxe = loader\nipxe-unknown = none\n", 0, 0,
+		NULL },
+	{ "boot absolute", BASE "[boot]\nbios = /pxelinux.0\n", -EINVAL, 10,
+		"not a path in the TFTP root" },
+	{ "boot dotdot", BASE "[boot]\nbios = ../etc/passwd\n", -EINVAL, 10,
+		"no '..' part" },
+	{ "boot dotdot inside", BASE "[boot]\nefi-x64 = efi/../../x.efi\n", -EINVAL, 10,
+		"no '..' part" },
+	{ "boot dotdot end", BASE "[boot]\nefi-x64 = efi/..\n", -EINVAL, 10, "no '..' part" },
+	{ "boot dots ok", BASE "[boot]\nefi-x64 = efi/..x/x..y.efi\n", 0, 0, NULL },
+	{ "boot space", BASE "[boot]\nbios = my loader.0\n", -EINVAL, 10, "has a space" },
+	{ "boot control byte", BASE "[boot]\nbios = pxe\001linux.0\n", -EINVAL, 10,
+		"control byte" },
+	{ "boot escape byte", BASE "[boot]\nbios = pxe\033[2Jlinux.0\n", -EINVAL, 10,
+		"control byte" },
+	{ "boot non-ascii", BASE "[boot]\nbios = pxel\xc3\xafnux.0\n", -EINVAL, 10,
+		"non-ASCII" },
+	{ "boot too long", BASE "[boot]\nbios = "
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+		-EINVAL, 10, "1 to 127 bytes" },
+	{ "boot 127 bytes", BASE "[boot]\nbios = "
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 0, 0, NULL },
+	{ "boot empty", BASE "[boot]\nbios =\n", -EINVAL, 10, "1 to 127 bytes" },
+	{ "boot url for pxe", BASE "[boot]\nbios = http://10.0.0.1/pxelinux.0\n", -EINVAL,
+		10, "is a URL" },
+	{ "boot http not url", BASE "[boot]\nhttp-x64 = efi/bootx64.efi\n", -EINVAL, 10,
+		"not an http:// or https:// URL" },
+	{ "boot http tftp url", BASE "[boot]\nhttp-x64 = tftp://10.0.0.1/x.efi\n", -EINVAL,
+		10, "not an http:// or https:// URL" },
+	{ "boot http no host", BASE "[boot]\nhttp-arm64 = http:///x.efi\n", -EINVAL, 10,
+		"not an http:// or https:// URL" },
+	{ "boot http empty host", BASE "[boot]\nhttp-ia32 = https://\n", -EINVAL, 10,
+		"not an http:// or https:// URL" },
+	{ "boot ipxe bad url", BASE "[boot]\nipxe = https://\n", -EINVAL, 10,
+		"a URL without a host" },
+	{ "boot bad placeholder", BASE "[boot]\nbios = pxe/%x.0\n", -EINVAL, 10,
+		"starts %m (MAC)" },
+	{ "boot lone percent", BASE "[boot]\nipxe = ipxe/50%\n", -EINVAL, 10,
+		"starts %m (MAC)" },
+	{ "boot loader not ipxe", BASE "[boot]\nefi-x64 = loader\n", -EINVAL, 10,
+		"'loader' is for the ipxe keys" },
+	{ "boot ipxe loop file", BASE "[boot]\nipxe = undionly.kpxe\n", 0, 10, "boot loop" },
+	{ "boot ipxe loop loader", BASE "[boot]\nefi-x64 = ipxe.efi\nipxe = loader\n", 0, 11,
+		"boot loop" },
+	{ "boot ipxe script no loop", BASE "[boot]\nipxe-unknown = ipxe/menu.ipxe\n", 0, 0,
+		NULL },
+	{ "boot unknown-clients bad", BASE "[boot]\nunknown-clients = drop\n", -EINVAL, 10,
+		"not menu" },
+	{ "boot proxy-strategy bad", BASE "[boot]\nproxy-strategy = pxe\n", -EINVAL, 10,
+		"not binl" },
+	{ "boot menu text semicolon", BASE "[boot]\nproxy-menu-text = a;b\n", -EINVAL, 10,
+		"printable ASCII" },
+	{ "boot menu text too long", BASE "[boot]\nproxy-menu-text = "
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", -EINVAL, 10,
+		"1 to 64" },
+	{ "boot twice", BASE "[boot]\n[boot]\n", -EINVAL, 10, "[boot] given twice" },
+	{ "boot key twice", BASE "[boot]\nbios = a.0\nbios = b.0\n", -EINVAL, 11,
+		"given twice" },
+	{ "boot key in server", "[server]\naddress = 10.0.0.1\nmode = proxy\nbios = a.0\n",
+		-EINVAL, 4, "goes in [boot]" },
+	{ "boot typo", BASE "[boot]\nefi-arm4 = a.efi\n", -EINVAL, 10,
+		"did you mean 'efi-arm64'" },
+	{ "boot section typo", "[bot]\n", -EINVAL, 1, "did you mean [boot]" },
+	{ "boot ipxe none", BASE "[boot]\nipxe = none\n", 0, 0, NULL },
 	/* file format */
 	{ "crlf line ends", "[server]\r\naddress = 10.0.0.1\r\nmode = proxy\r\n", 0, 0, NULL },
 	{ "indented keys", "[server]\n  address = 10.0.0.1\n\tmode = proxy\n", 0, 0, NULL },
@@ -371,6 +477,33 @@ test_many_errors(void)
 	site_free(r.site);
 }
 
+/* Without [boot]: the names `diskless pxe` writes, nothing for the rest. */
+static void
+test_boot_defaults(const struct site_boot *b)
+{
+	static const char *const want[SITE_BOOT__COUNT] = {
+		[SITE_BOOT_BIOS] = "pxelinux.0",
+		[SITE_BOOT_EFI_X64] = "grubnetx64.efi",
+		[SITE_BOOT_IPXE] = "boot.ipxe",
+		[SITE_BOOT_IPXE_UNKNOWN] = "boot.ipxe",
+	};
+	int bad = 0;
+
+	for (int i = 0; i < SITE_BOOT__COUNT; i++) {
+		const struct site_boot_file *f = &b->file[i];
+
+		if (want[i] == NULL ? f->how != SITE_BOOT_NONE :
+				      f->how != SITE_BOOT_FILE || strcmp(f->name, want[i]) != 0) {
+			tap_diag("[boot] %s: how %d", site_boot_slot_name(i), f->how);
+			bad = 1;
+		}
+	}
+	tap_ok(!bad, "[boot] defaults: pxelinux.0, grubnetx64.efi, boot.ipxe, none");
+	tap_ok(b->unknown == SITE_UNKNOWN_MENU && b->proxy == SITE_PROXY_BINL &&
+			b->menu_text != NULL && strcmp(b->menu_text, "diskless") == 0,
+		"[boot] defaults: unknown clients get the menu, proxy strategy binl");
+}
+
 static void
 test_values(void)
 {
@@ -392,10 +525,12 @@ test_values(void)
 		"nfs-options default");
 	tap_is_int(r.site->images[0].overlay, SITE_OVERLAY_TMPFS, "overlay tmpfs");
 	tap_is_int(r.site->dhcp.lease_time, SITE_LEASE_INFINITE, "lease default infinite");
+	tap_is_int(r.site->dhcp.conflict_probe, SITE_PROBE_ARP, "conflict-probe default arp");
 	tap_is_str(r.site->server.tftp_root, "/srv/diskless/tftp", "tftp-root default");
 	h = site_host_by_mac(r.site, mac);
 	tap_ok(h != NULL && strcmp(h->name, "pc01") == 0 && h->image_index == 0,
 		"host found by MAC, image resolved");
+	test_boot_defaults(&r.site->boot);
 	site_free(r.site);
 }
 
@@ -504,6 +639,9 @@ static void
 test_round_trip(void)
 {
 	static const char text[] = BASE "cmdline = quiet\n"
+		"[boot]\nefi-arm64 = arm64/grubaa64.efi\nhttp-x64 = http://%s/%%/x.efi\n"
+		"ipxe = loader\nipxe-unknown = none\nunknown-clients = ignore\n"
+		"proxy-strategy = bypass\nproxy-menu-text = Lab boot\n"
 		HOST("pc01", "52:54:00:12:34:56", "10.0.0.11");
 	struct load_result r1, r2 = { 0, NULL };
 	char *a = NULL, *b = NULL;
@@ -523,6 +661,12 @@ test_round_trip(void)
 		tap_ok(strstr(b, "mac = 52:54:00:12:34:56\n") != NULL &&
 				strstr(b, "nfs-options = vers=3,proto=tcp,nolock\n") != NULL,
 			"round trip: values and defaults printed");
+		tap_ok(strstr(b, "\nbios = pxelinux.0\n") != NULL &&
+				strstr(b, "\nhttp-x64 = http://%s/%%/x.efi\n") != NULL &&
+				strstr(b, "\nipxe = loader\nipxe-unknown = none\n") != NULL &&
+				strstr(b, "\nefi-ia32 = none\n") != NULL &&
+				strstr(b, "\nproxy-menu-text = Lab boot\n") != NULL,
+			"round trip: [boot] values, none, loader and defaults printed");
 	}
 	free(a);
 	free(b);

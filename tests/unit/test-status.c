@@ -395,6 +395,40 @@ test_history_and_text(const struct site *site)
 	status_free(st);
 }
 
+/* Many clients through a small table, DHCP and TFTP-only ones mixed: the
+ * table stays bounded, and a transfer to the address a DHCP reply just
+ * gave finds that client's entry (the lookups agree with the entries). */
+static void
+test_churn(const struct site *site)
+{
+	struct status *st = status_new(site, 8);
+	struct snap sn;
+	unsigned i, bad = 0, over = 0;
+	char a[32];
+
+	for (i = 0; i < 300; i++) {
+		unsigned n = 200 + (i * 7) % 40, before;
+
+		snprintf(a, sizeof(a), "10.0.1.%u", (i % 3 == 0 ? i : n) % 50 + 1);
+		if (i % 3 == 0) {
+			status_tftp_refused(st, ip(a), "x", "no such file", i * SEC);
+		} else {
+			dhcp(st, site, n, DHCPDISCOVER, DHCPOFFER, a, i * SEC);
+			before = status_count(st);
+			(void)status_tftp_start(st, ip(a), "f", 1, i * SEC + 1);
+			bad += status_count(st) != before;
+		}
+		over += status_count(st) > 8;
+	}
+	tap_is_int(over, 0, "churn: never more than 8 entries");
+	tap_is_int(bad, 0, "churn: a transfer finds the client a reply just addressed");
+	snap_take(&sn, st, 400 * SEC);
+	tap_is_int((long long)json_len(json_get(sn.root, "clients")), status_count(st),
+		"churn: the snapshot lists every entry counted");
+	snap_free(&sn);
+	status_free(st);
+}
+
 int
 main(void)
 {
@@ -406,6 +440,7 @@ main(void)
 	test_one_client(site);
 	test_addresses(site);
 	test_eviction(site);
+	test_churn(site);
 	test_proxy();
 	test_history_and_text(site);
 	/* a NULL table is "not tracking": every hook is a no-op */

@@ -13,6 +13,7 @@
 #   e2e_init DIR              work directory (created, mode 755), state reset
 #   e2e_netns NS ADDR/PREFIX  namespace with lo, bridge e2ebr (ADDR), tap e2etap
 #   e2e_spawn NAME SECS CMD.. CMD in the background, logged to NAME.log
+#   e2e_stop NAME             ends NAME's session (a server swapped between boots)
 #   e2e_ganesha NS CONF       rpcbind + ganesha.nfsd, private /run, waits for 2049
 #                             (its own log: ganesha.nfsd.log)
 #   e2e_disklessd NS CONF     disklessd -d -v as nobody, waits until it serves
@@ -42,14 +43,18 @@ e2e_init() {
 
 e2e_fail() { E2E_WHY=$*; return 1; }
 
-# Reads lines and writes "EPOCH.USEC line", CR and other control characters
-# but ESC removed. A line still unfinished after 0.2 s of silence (a login
-# prompt waits for input without a newline) is written as it is.
+# e2e_stamp [partial]: reads lines and writes "EPOCH.USEC line" (the
+# arrival time), CR, BEL and BS removed. With "partial", a line still
+# unfinished after 0.2 s of silence (a login prompt waits for input without
+# a newline) is written as it is; only consoles want that: a server's line
+# cut by a stall of the machine would no longer match what a test looks for.
+# The one stamper of the VM tests (pxe-lib.sh uses it too).
 e2e_stamp() {
-	local line rc
+	local line rc t=()
+	[ "${1:-}" = partial ] && t=(-t 0.2)
 	while :; do
 		line=
-		IFS= read -r -t 0.2 line
+		IFS= read -r "${t[@]}" line
 		rc=$?
 		if [ "$rc" -gt 128 ] && [ -z "$line" ]; then
 			continue
@@ -64,12 +69,14 @@ export -f e2e_stamp
 # e2e_spawn NAME SECS CMD...: setsid makes the background job a session and
 # process group of its own (a non-interactive shell's job is no group
 # leader, so setsid does not fork: $! is the group), which cleanup kills
-# whole; timeout --foreground stays in that group.
+# whole; timeout --foreground stays in that group. A console (NAME console)
+# gets its unfinished lines too (e2e_stamp partial).
 e2e_spawn() {
-	local name=$1 secs=$2
+	local name=$1 secs=$2 mode=""
 	shift 2
-	setsid bash -c 'timeout --foreground "$0" "$@" 2>&1 </dev/null | e2e_stamp' \
-		"$secs" "$@" >"$E2E_WORK/$name.log" 2>&1 </dev/null &
+	[ "$name" = console ] && mode=partial
+	setsid bash -c 'm=$1; shift; timeout --foreground "$0" "$@" 2>&1 </dev/null | e2e_stamp "$m"' \
+		"$secs" "$mode" "$@" >"$E2E_WORK/$name.log" 2>&1 </dev/null &
 	E2E_PGIDS="$E2E_PGIDS $!"
 	eval "E2E_PID_$name=$!"
 }
@@ -78,6 +85,23 @@ e2e_spawn() {
 e2e_alive() {
 	local v="E2E_PID_$1"
 	[ -n "${!v:-}" ] && kill -0 "${!v}" 2>/dev/null
+}
+
+# e2e_stop NAME: ends NAME's session (TERM, KILL after 3 s) and forgets it,
+# so a server can be swapped for another between boots.
+e2e_stop() {
+	local v="E2E_PID_$1" p i
+	p=${!v:-}
+	[ -n "$p" ] || return 0
+	kill -TERM -- "-$p" 2>/dev/null
+	for i in $(seq 30); do
+		kill -0 -- "-$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	E2E_PGIDS=$(echo "$E2E_PGIDS" | tr ' ' '\n' | grep -v -x -- "$p" | tr '\n' ' ')
+	eval "E2E_PID_$1="
 }
 
 e2e_cleanup() {
@@ -290,6 +314,8 @@ for u in multi-user.target serial-getty@ttyS0.service; do
 	echo "E2E-REPORT active $u $(systemctl show -P ActiveEnterTimestampMonotonic "$u")"
 done
 echo "E2E-REPORT root: $(findmnt -n -o SOURCE,FSTYPE,OPTIONS / 2>/dev/null | head -n 1)"
+echo "E2E-REPORT remount-fs $(systemctl show -P ActiveState systemd-remount-fs.service)/$(systemctl show -P Result systemd-remount-fs.service)"
+echo "E2E-REPORT boot-nic $(grep -h -o '^MACAddress=.*' /run/systemd/network/00-diskless-boot.network 2>/dev/null)"
 echo "E2E-REPORT $(systemd-analyze time 2>/dev/null | head -n 1)"
 echo "E2E-REPORT end"
 EOF

@@ -36,13 +36,9 @@ pxe_require() {
 	chmod 755 "$VM_WORK/img"
 }
 
-# Prefixes every line with the wall clock (epoch seconds, microseconds).
-pxe_stamp() {
-	local l
-	while IFS= read -r l; do
-		printf '%s %s\n' "$EPOCHREALTIME" "${l%$'\r'}"
-	done
-}
+# the line stamper (e2e_stamp) and the rest of the end-to-end helpers
+# shellcheck source=tests/vm/e2e-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e-lib.sh"
 
 # pxe_tap NAME: one more tap on the client bridge, for one more QEMU.
 pxe_tap() {
@@ -110,7 +106,7 @@ pxe_daemon_start() {
 	local n i c
 	n=$(grep -c 'tftp: serving' "$PXE_DLOG" 2>/dev/null)
 	ip netns exec "$VM_NS_SRV" timeout 900 "$DISKLESSD" -d -v -c "$PXE_SITE" -u nobody \
-		> >(pxe_stamp >>"$PXE_DLOG") 2>&1 &
+		> >(e2e_stamp >>"$PXE_DLOG") 2>&1 &
 	PXE_DTPID=$!
 	VM_PIDS="$VM_PIDS $PXE_DTPID"
 	PXE_DPID=""
@@ -178,7 +174,7 @@ pxe_site_dhcp() {
 		--dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h \
 		--dhcp-option=option:router,10.77.0.2 --log-dhcp \
 		--pid-file="$VM_WORK/site-dhcp.pid" --user=root --group=root \
-		> >(pxe_stamp >"$VM_WORK/site-dhcp.log") 2>&1 &
+		> >(e2e_stamp >"$VM_WORK/site-dhcp.log") 2>&1 &
 	VM_PGIDS="$VM_PGIDS $!"
 	VM_PIDS="$VM_PIDS $!"
 	sleep 0.3
@@ -207,7 +203,7 @@ pxe_boot() {
 	ip netns exec "$VM_NS_CLI" timeout "$tmo" qemu-system-x86_64 -machine pc -accel tcg \
 		-m 512 -nographic -serial stdio -monitor none $noreboot -boot n "${fwargs[@]}" \
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
-		-device "$dev,netdev=n0,mac=$mac" </dev/null 2>&1 | pxe_stamp >"$VM_WORK/$name.log"
+		-device "$dev,netdev=n0,mac=$mac" </dev/null 2>&1 | e2e_stamp >"$VM_WORK/$name.log"
 	echo "$EPOCHREALTIME" >"$VM_WORK/$name.t1"
 }
 

@@ -21,10 +21,12 @@
 #   6. UEFI, disklessd killed (SIGKILL) in the middle of that initramfs and
 #      started again: GRUB times out, reboots (its config says so) and the
 #      second PXE boot succeeds.
-# QEMU's iPXE ROM announces itself as iPXE, so disklessd hands it boot.ipxe,
-# never pxelinux.0; boots 2 and 4 reach pxelinux through a per-MAC iPXE
-# script the test puts in the tree (`chain /pxelinux.0`), the only way to
-# run pxelinux against disklessd's TFTP from QEMU's firmware.
+# QEMU's iPXE ROM announces itself as iPXE, so with this site (the default
+# `[boot] ipxe = boot.ipxe`) disklessd hands it boot.ipxe; boots 2 and 4
+# reach pxelinux through a per-MAC iPXE script the test puts in the tree
+# (`chain /pxelinux.0`), so both iPXE scripts and pxelinux run in one
+# site. t-pxe-late.sh boots through `ipxe = loader` (pxelinux.0 straight
+# from the DHCP answer).
 # Every boot is judged by what only the booted root prints (its image token,
 # host name, address), and by what reached the export. Opt-in VM test:
 # QEMU TCG, root only.

@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
 #include "dhcp-client.h"
+#include "udp-frame.h"
 
 /* RFC 2131 §3: "the first four octets of the 'options' field ... magic
  * cookie ... 99, 130, 83 and 99". */
@@ -100,63 +102,14 @@ dhcp_build(uint8_t *buf, size_t size, uint8_t type, uint32_t xid, const uint8_t 
 	return w.full ? -ENOBUFS : (int)w.len;
 }
 
-static uint32_t
-csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	return sum;
-}
-
-static uint16_t
-csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
+/* From 0.0.0.0:68 to 255.255.255.255:67: the client has no address yet. */
 int
 dhcp_frame_build(uint8_t *f, size_t size, const uint8_t *payload, size_t plen)
 {
-	size_t ulen = 8 + plen, tlen = 20 + ulen;
-	uint8_t pseudo[12];
-	uint16_t c;
+	struct in_addr any = { htonl(INADDR_ANY) }, all = { htonl(INADDR_BROADCAST) };
+	int n = udp_frame_build(f, size, any, 68, all, 67, payload, plen);
 
-	if (tlen > size || tlen > 0xffff)
-		return -ENOBUFS;
-	memset(f, 0, 28);
-	f[0] = 0x45;			/* IPv4, 5-word header */
-	f[2] = (uint8_t)(tlen >> 8);
-	f[3] = (uint8_t)tlen;
-	f[8] = 64;			/* TTL */
-	f[9] = 17;			/* UDP */
-	memset(f + 16, 0xff, 4);	/* 255.255.255.255; source 0.0.0.0 */
-	c = csum_fold(csum_add(0, f, 20));
-	f[10] = (uint8_t)(c >> 8);
-	f[11] = (uint8_t)c;
-	f[20] = 0;
-	f[21] = 68;
-	f[22] = 0;
-	f[23] = 67;
-	f[24] = (uint8_t)(ulen >> 8);
-	f[25] = (uint8_t)ulen;
-	memcpy(f + 28, payload, plen);
-	memset(pseudo, 0, sizeof(pseudo));
-	memset(pseudo + 4, 0xff, 4);
-	pseudo[9] = 17;
-	pseudo[10] = (uint8_t)(ulen >> 8);
-	pseudo[11] = (uint8_t)ulen;
-	c = csum_fold(csum_add(csum_add(0, pseudo, sizeof(pseudo)), f + 20, ulen));
-	if (c == 0)
-		c = 0xffff;	/* RFC 768: 0 means "no checksum" */
-	f[26] = (uint8_t)(c >> 8);
-	f[27] = (uint8_t)c;
-	return (int)tlen;
+	return n == -EMSGSIZE ? -ENOBUFS : n;
 }
 
 int

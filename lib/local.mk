@@ -15,5 +15,6 @@ lib_libcommon_a_SOURCES = \
 	lib/site-print.c \
 	lib/site-validate.c lib/site.h \
 	lib/strutil.c lib/strutil.h \
-	lib/tftp-pkt.c lib/tftp-pkt.h
+	lib/tftp-pkt.c lib/tftp-pkt.h \
+	lib/udp-frame.c lib/udp-frame.h
 lib_libcommon_a_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dhcp-link.h"
+#include "udp-frame.h"
 
 #define LINK_IF_MAX 64
 
@@ -180,12 +181,12 @@ dhcp_link_send_udp(struct dhcp_link *l, int ifindex,
 	const uint8_t mac[LINK_MAC_LEN], struct in_addr src, uint16_t sport,
 	struct in_addr dst, uint16_t dport, const uint8_t *payload, size_t len)
 {
-	uint8_t frame[LINK_IP_UDP_LEN + 1500];
+	uint8_t frame[UDP_FRAME_HDR_LEN + 1500];
 	int n;
 
 	if (find_if(l, ifindex) == NULL)
 		return -ENODEV;
-	n = link_udp_build(frame, sizeof(frame), src, sport, dst, dport, payload, len);
+	n = udp_frame_build(frame, sizeof(frame), src, sport, dst, dport, payload, len);
 	if (n < 0)
 		return n;
 	return send_frame(l, ifindex, htons(ETHERTYPE_IP), mac, frame, (size_t)n);

@@ -6,10 +6,10 @@
  * and did not ask for broadcast. A UDP socket cannot: the kernel would ARP
  * for yiaddr, which nobody answers yet. dhcpd.c sends those replies on an
  * AF_PACKET SOCK_DGRAM socket instead (opened before the privilege drop):
- * the kernel adds the Ethernet header (our MAC, chaddr, 0x0800), this file
- * builds the IPv4 and UDP headers in front of the DHCP message. The same
- * socket sends the ARP requests of the conflict probe, and a second one
- * reads the answers (link_arp_parse()).
+ * the kernel adds the Ethernet header (our MAC, chaddr, 0x0800), and
+ * lib/udp-frame.c the IPv4 and UDP headers in front of the DHCP message.
+ * The same socket sends the ARP requests of the conflict probe, built
+ * here, and a second one reads the answers (link_arp_parse()).
  */
 #ifndef DISKLESS_LINK_FRAME_H
 #define DISKLESS_LINK_FRAME_H
@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINK_IP_UDP_LEN 28 /* IPv4 header without options, then UDP */
 #define LINK_ARP_LEN 28    /* Ethernet/IPv4 ARP (RFC 826) */
 #define LINK_MAC_LEN 6
 
@@ -27,12 +26,6 @@
  * be addressed to: htype 1, hlen 6, and chaddr not all-zero, not broadcast
  * and not multicast. Anything else gets a broadcast. */
 bool link_can_unicast(uint8_t htype, uint8_t hlen, const uint8_t *chaddr);
-
-/* Writes an IPv4 (TTL 64, DF clear, no options) and UDP header with both
- * checksums, then payload, into out. Returns the length, or -EMSGSIZE when
- * cap is too small or the datagram would pass 65535 bytes. */
-int link_udp_build(uint8_t *out, size_t cap, struct in_addr src, uint16_t sport,
-	struct in_addr dst, uint16_t dport, const uint8_t *payload, size_t len);
 
 /* An ARP request "who has tpa, tell spa" from sha (LINK_ARP_LEN bytes). */
 void link_arp_request(uint8_t out[LINK_ARP_LEN], const uint8_t sha[LINK_MAC_LEN],

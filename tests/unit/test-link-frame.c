@@ -11,6 +11,7 @@
 
 #include "link-frame.h"
 #include "tap.h"
+#include "udp-frame.h"
 
 static const uint8_t MAC[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
@@ -101,21 +102,21 @@ test_udp(void)
 		char what[32];
 
 		snprintf(what, sizeof(what), "%zu-byte payload", lens[i]);
-		n = link_udp_build(f, sizeof(f), ip("10.0.0.1"), 67, ip("10.0.0.100"),
+		n = udp_frame_build(f, sizeof(f), ip("10.0.0.1"), 67, ip("10.0.0.100"),
 			68, payload, lens[i]);
 		check_datagram(f, n, lens[i], what);
 	}
-	n = link_udp_build(f, sizeof(f), ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
+	n = udp_frame_build(f, sizeof(f), ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
 		payload, 300);
 	tap_is_mem(f + 12, 4, "\x0a\x00\x00\x01", 4, "source address");
 	tap_is_mem(f + 16, 4, "\x0a\x00\x00\x64", 4, "destination address (yiaddr)");
 	tap_is_mem(f + 20, 4, "\x00\x43\x00\x44", 4, "ports 67 -> 68");
 	tap_is_mem(f + 28, 300, payload, 300, "payload copied after the headers");
-	tap_is_int(link_udp_build(f, 327, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
+	tap_is_int(udp_frame_build(f, 327, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
 			   payload, 300), -EMSGSIZE, "one byte short of room: -EMSGSIZE");
-	tap_is_int(link_udp_build(f, 10, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
+	tap_is_int(udp_frame_build(f, 10, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
 			   payload, 0), -EMSGSIZE, "no room for the headers: -EMSGSIZE");
-	tap_is_int(link_udp_build(f, 70000, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
+	tap_is_int(udp_frame_build(f, 70000, ip("10.0.0.1"), 67, ip("10.0.0.100"), 68,
 			   payload, 65535 - 27), -EMSGSIZE, "past 65535 bytes: -EMSGSIZE");
 }
 

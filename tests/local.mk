@@ -282,6 +282,7 @@ EXTRA_DIST += \
 	tests/vm/t-init-dryrun.sh \
 	tests/lib.sh \
 	tests/cli/install-lib.sh \
+	tests/cli/build-lib.sh \
 	tests/cli/notify-lib.sh \
 	tests/cli/notify-listen.py \
 	tests/cli/t-install.sh \
@@ -368,7 +369,8 @@ tests/fuzz/fuzz-cmdline: tests/fuzz/fuzz-cmdline.c lib/cmdline.c lib/netaddr.c c
 	$(FUZZ_LINK)
 tests/fuzz/fuzz-modalias: tests/fuzz/fuzz-modalias.c lib/modalias.c config.h
 	$(FUZZ_LINK)
-tests/fuzz/fuzz-init-dhcp: tests/fuzz/fuzz-init-dhcp.c initrd/dhcp-client.c config.h
+tests/fuzz/fuzz-init-dhcp: tests/fuzz/fuzz-init-dhcp.c initrd/dhcp-client.c lib/udp-frame.c \
+		config.h
 	$(FUZZ_LINK)
 tests/fuzz/fuzz-dhcp-pkt: tests/fuzz/fuzz-dhcp-pkt.c lib/dhcp-pkt.c server/dhcp-reply.c \
 		server/leases.c lib/netaddr.c lib/log.c config.h

@@ -23,18 +23,9 @@ if [ ! -f "$BASE" ] || [ ! -s "$BASE" ]; then
 fi
 
 T=$TEST_TMP
-cat >"$T/site.conf" <<EOC
-[server]
-address = 10.0.0.1
-mode = proxy
-[dhcp]
-dns = 10.0.0.53
-[image lab]
-root = /srv/diskless/images/lab
-nfs-options = vers=3,proto=tcp,nolock
-EOC
-build() { "$DISKLESS" -c "$T/site.conf" build --image lab \
-	--overlays-dir "$top_srcdir/rootfs-overlays" "$@"; }
+. "$top_srcdir/tests/cli/build-lib.sh" || exit 1
+build_site "" "[dhcp]
+dns = 10.0.0.53"
 I=$T/img
 
 plan 29

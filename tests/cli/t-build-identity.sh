@@ -95,16 +95,8 @@ like "unit: runs before networkd and NetworkManager" "$(grep '^Before=' "$U" | t
 like "unit: runs before journald" "$(grep '^Before=' "$U")" 'systemd-journald.service'
 
 # ---- what the build puts in the image ----
-cat >"$T/site.conf" <<EOC
-[server]
-address = 10.0.0.1
-mode = proxy
-[image lab]
-root = /srv/diskless/images/lab
-nfs-options = vers=3,proto=tcp,nolock
-EOC
-build() { "$DISKLESS" -c "$T/site.conf" build --image lab \
-	--overlays-dir "$top_srcdir/rootfs-overlays" "$@"; }
+. "$top_srcdir/tests/cli/build-lib.sh" || exit 1
+build_site
 B=$T/base
 mkdir -p "$B/usr/sbin" "$B/usr/lib/systemd" "$B/etc/ssh" "$B/etc/systemd/network" \
 	"$B/var/lib/systemd" "$B/var/spool/cron/crontabs"

@@ -8,16 +8,8 @@
 need_cmd tar sha256sum gzip
 
 T=$TEST_TMP
-cat >"$T/site.conf" <<EOC
-[server]
-address = 10.0.0.1
-mode = proxy
-[image lab]
-root = /srv/diskless/images/lab
-nfs-options = vers=3,proto=tcp,nolock
-EOC
-OV="--overlays-dir $top_srcdir/rootfs-overlays"
-build() { "$DISKLESS" -c "$T/site.conf" build --image lab $OV "$@"; }
+. "$top_srcdir/tests/cli/build-lib.sh" || exit 1
+build_site
 
 mkdir -p "$T/blobs/sha256"
 # digest FILE: moves FILE into blobs/ under its sha256, prints "sha256:HEX SIZE"
@@ -127,7 +119,7 @@ like "the error names the entry" "$(cat "$TEST_TMP/.out")" "entry '(\./)?etc/\.w
 is_exit 1 "a layout with a bad digest is refused" sh -c "
 	cp -r '$T/oci' '$T/oci2' &&
 	sed -i 's/$dm/sha256:..\/..\/..\/etc\/passwd/' '$T/oci2/index.json' &&
-	'$DISKLESS' -c '$T/site.conf' build --image lab $OV --from '$T/oci2' --out-tar '$T/bad.tar'"
+	'$DISKLESS' -c '$T/site.conf' build --image lab --overlays-dir '$BUILD_OVERLAYS' --from '$T/oci2' --out-tar '$T/bad.tar'"
 # a layer whose bytes no longer match its digest (the last padding byte)
 cp -r "$T/oci" "$T/oci3"
 blob=$T/oci3/blobs/sha256/${d2#sha256:}

@@ -26,7 +26,8 @@
 #                           the same with -R, stopped once bound: releases
 #   dhclient_run NAME [ARGS...]
 #                           one lease with ISC dhclient (its lease file
-#                           $T/dhclient.leases kept for dhclient -r)
+#                           $T/dhclient.leases kept for dhclient -r), its
+#                           config $T/dhclient.conf (a test may rewrite it)
 #   val NAME KEY            a value udhcpc or dhclient recorded
 #   log_has ERE [TENTHS]    waits until $DLOG matches ERE (default 3 s)
 
@@ -119,6 +120,8 @@ ip addr add "$ip/${mask:-24}" dev "$interface"
 	echo "rootpath=$rootpath"
 	echo "serverid=$serverid"
 	echo "boot_file=$boot_file"
+	echo "domain=$domain"
+	echo "siaddr=$siaddr"
 } > "$UDHCPC_OUT"
 EOF
 chmod 755 "$UDHCPC_SCRIPT"
@@ -172,7 +175,13 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 case \$reason in BOUND|REBOOT|RENEW) ;; *) exit 0 ;; esac
 # the address on the interface, for dhclient -r to release it from
 ip addr add "\$new_ip_address/\$new_subnet_mask" dev "\$interface" 2>/dev/null
-echo "ip=\$new_ip_address" > "$T/out/dhclient.env"
+{
+	echo "ip=\$new_ip_address"
+	echo "hostname=\$new_host_name"
+	echo "rootpath=\$new_root_path"
+	echo "domain=\$new_domain_name"
+	echo "boot_file=\$new_filename"
+} > "$T/out/dhclient.env"
 EOF
 chmod 755 "$DHCLIENT_SCRIPT"
 printf 'request subnet-mask, routers;\n' > "$T/dhclient.conf"

@@ -16,109 +16,37 @@ HAVE_DHCLIENT=no
 dpkg -s isc-dhcp-client >/dev/null 2>&1 && command -v dhclient >/dev/null 2>&1 &&
 	HAVE_DHCLIENT=yes
 
+T=$TEST_TMP
+. "$top_srcdir/tests/integration/dhcp-ns.sh" || exit 1
+
 NS_S=dlds$$
 NS_C=dldc$$
 IF_S=vs$$
 IF_C=vc$$
-ip netns add "$NS_S" 2>/dev/null || skip_all "cannot create network namespaces"
-at_exit "ip netns del $NS_S"
-ip netns add "$NS_C" || exit 1
-at_exit "ip netns del $NS_C"
-ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_C" netns "$NS_C" || exit 1
+dns_add "$NS_S" || skip_all "cannot create network namespaces"
+dns_add "$NS_C" || exit 1
+dns_link "$NS_S" "$IF_S" "$NS_C" "$IF_C" || exit 1
 ip -n "$NS_S" addr add 10.81.0.1/24 dev "$IF_S"
-ip -n "$NS_S" link set lo up
-ip -n "$NS_S" link set "$IF_S" up
-ip -n "$NS_C" link set lo up
-ip -n "$NS_C" link set "$IF_C" up
 
 STATIC_MAC=02:81:00:00:00:11
 DYN_MAC=02:81:00:00:00:22
 OTHER_MAC=02:81:00:00:00:33
 DH_MAC=02:81:00:00:00:44
-T=$TEST_TMP
-CONF=$T/diskless.conf
-DLOG=$T/disklessd.log
-mkdir -p "$T/tftp" "$T/state" "$T/images/lab" "$T/out"
-chmod 755 "$T" "$T/tftp" "$T/images" "$T/images/lab"
-cat > "$CONF" <<CONF
-[server]
-address = 10.81.0.1
-interface = $IF_S
-mode = full
-tftp-root = $T/tftp
-state-dir = $T/state
-hosts-dir = none
-control-socket = none
-
-[dhcp]
-netmask = 255.255.255.0
-range = 10.81.0.100 10.81.0.150
-router = 10.81.0.254
+dhcp_conf 10.81.0.1 255.255.255.0 10.81.0.100 10.81.0.150 "router = 10.81.0.254
 dns = 10.81.0.53
 domain = lab.example.org
-lease-time = 3600
-
-[image lab]
-root = $T/images/lab
 
 [host pc01]
 mac = $STATIC_MAC
 address = 10.81.0.11
-image = lab
-CONF
-chmod 644 "$CONF"
+image = lab"
 
-# dstart: disklessd in the server namespace, bounded by timeout; DPID is the
-# daemon itself (timeout's child), TPID the timeout.
-dstart() {
-	ip netns exec "$NS_S" env ASAN_OPTIONS="$DAEMON_ASAN_OPTIONS" \
-		timeout 300 "$DISKLESSD" -d -v -c "$CONF" -u nobody \
-		>>"$DLOG" 2>&1 &
-	TPID=$!
-	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
-	daemon_wait "$TPID" "$DLOG" 'dhcp: full mode on' "$1"
+# udhcpc_pxe NAME [ARGS...]: one lease as a BIOS PXE client (vendor class
+# PXEClient, option 93 = 0)
+udhcpc_pxe() {
+	_n=$1; shift
+	udhcpc "$_n" -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000 -O domain "$@"
 }
-
-# setmac MAC: the client interface's hardware address
-setmac() {
-	ip -n "$NS_C" link set dev "$IF_C" down &&
-		ip -n "$NS_C" link set dev "$IF_C" address "$1" &&
-		ip -n "$NS_C" link set dev "$IF_C" up
-}
-
-SCRIPT=$T/udhcpc.script
-cat > "$SCRIPT" <<'EOF'
-#!/bin/sh
-# udhcpc calls this with the lease in the environment: record it only
-[ "$1" = bound ] || exit 0
-{
-	echo "ip=$ip"
-	echo "router=$router"
-	echo "dns=$dns"
-	echo "domain=$domain"
-	echo "hostname=$hostname"
-	echo "rootpath=$rootpath"
-	echo "boot_file=$boot_file"
-	echo "siaddr=$siaddr"
-} > "$UDHCPC_OUT"
-EOF
-chmod 755 "$SCRIPT"
-
-# udhcpc NAME [ARGS...]: one lease as a BIOS PXE client (vendor class
-# PXEClient, option 93 = 0) into $T/out/NAME; fails when none was bound
-udhcpc() {
-	_o=$T/out/$1; shift
-	rm -f "$_o"
-	UDHCPC_OUT=$_o ip netns exec "$NS_C" timeout 20 busybox udhcpc -i "$IF_C" \
-		-n -q -t 5 -T 1 -s "$SCRIPT" -V PXEClient:Arch:00000:UNDI:002001 \
-		-x 0x5d:0000 -O rootpath -O hostname -O domain "$@" \
-		>"$_o.log" 2>&1 || { cat "$_o.log"; return 1; }
-	[ -s "$_o" ] && return 0
-	echo "udhcpc did not call the script with 'bound'"
-	cat "$_o.log"
-	return 1
-}
-val() { sed -n "s/^$2=//p" "$T/out/$1"; }
 
 plan 34
 
@@ -133,7 +61,7 @@ like "... and says why" "$(cat "$TEST_TMP/.out")" "in use by another disklessd"
 
 # --- the static host
 setmac "$STATIC_MAC"
-ok "udhcpc: static host gets a lease" udhcpc static
+ok "udhcpc: static host gets a lease" udhcpc_pxe static
 is "static host: its fixed address" "$(val static ip)" 10.81.0.11
 is "static host: its hostname" "$(val static hostname)" pc01
 is "static host: root path (option 17)" "$(val static rootpath)" "10.81.0.1:$T/images/lab"
@@ -147,57 +75,27 @@ like "one log line for the exchange (MAC, arch, message, offer)" "$(cat "$DLOG")
 
 # --- a dynamic client, twice
 setmac "$DYN_MAC"
-ok "udhcpc: unknown MAC gets a lease" udhcpc dyn1
+ok "udhcpc: unknown MAC gets a lease" udhcpc_pxe dyn1
 DYN_IP=$(val dyn1 ip)
 like "unknown MAC: an address from the range" "$DYN_IP" '^10\.81\.0\.(1[0-4][0-9]|150)$'
 is "unknown MAC: no hostname" "$(val dyn1 hostname)" ""
-ok "udhcpc: same MAC again" udhcpc dyn2
+ok "udhcpc: same MAC again" udhcpc_pxe dyn2
 is "same MAC: same address (lease reuse)" "$(val dyn2 ip)" "$DYN_IP"
 
-# --- ISC dhclient, with its own script and lease file
+# --- ISC dhclient, as a PXE client asking for the boot options
 if [ "$HAVE_DHCLIENT" = yes ]; then
-	DSCRIPT=$T/dhclient.script
-	# dhclient runs its script with a clean environment: a fixed file
-	cat > "$DSCRIPT" <<EOF
-#!/bin/sh
-case \$reason in BOUND|REBOOT|RENEW) ;; *) exit 0 ;; esac
-{
-	echo "ip=\$new_ip_address"
-	echo "hostname=\$new_host_name"
-	echo "rootpath=\$new_root_path"
-	echo "domain=\$new_domain_name"
-	echo "boot_file=\$new_filename"
-} > "$T/out/dhclient.env"
-EOF
-	chmod 755 "$DSCRIPT"
 	cat > "$T/dhclient.conf" <<'EOF'
 send vendor-class-identifier "PXEClient:Arch:00000:UNDI:002001";
 request subnet-mask, routers, domain-name-servers, domain-name, host-name,
 	root-path;
 EOF
-	# dhclient -d stays in the foreground renewing: stopped once bound
-	dhclient_run() {
-		rm -f "$T/out/dhclient.env" "$T/dhclient.leases"
-		ip netns exec "$NS_C" timeout 30 dhclient -d -1 \
-			-cf "$T/dhclient.conf" -sf "$DSCRIPT" -lf "$T/dhclient.leases" \
-			-pf "$T/dhclient.pid" "$IF_C" >"$T/out/$1.log" 2>&1 &
-		_dc=$!
-		for _i in $(seq 100); do
-			[ -s "$T/out/dhclient.env" ] && break
-			kill -0 "$_dc" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$_dc" 2>/dev/null
-		wait "$_dc" 2>/dev/null
-		mv "$T/out/dhclient.env" "$T/out/$1" 2>/dev/null
-		[ -s "$T/out/$1" ] || { cat "$T/out/$1.log"; return 1; }
-	}
 	setmac "$STATIC_MAC"
 	ok "dhclient: static host gets a lease" dhclient_run dstatic
 	is "dhclient: fixed address" "$(val dstatic ip)" 10.81.0.11
 	is "dhclient: hostname and root path" \
 		"$(val dstatic hostname) $(val dstatic rootpath)" "pc01 10.81.0.1:$T/images/lab"
 	setmac "$DH_MAC"
+	rm -f "$T/dhclient.leases" # a new machine: no lease to ask for again
 	ok "dhclient: unknown MAC gets a lease" dhclient_run ddyn
 	DH_IP=$(val ddyn ip)
 	like "dhclient: address from the range, not the other client's" \
@@ -218,7 +116,7 @@ like "the journal is replayed (static hosts are not leases: 1 or 2 dynamic)" \
 # another MAC asking for the first client's address must not get it: only
 # the journal says it is bound (the range hint alone would hand it out)
 setmac "$OTHER_MAC"
-ok "udhcpc: other MAC asking for $DYN_IP gets a lease" udhcpc other -r "$DYN_IP"
+ok "udhcpc: other MAC asking for $DYN_IP gets a lease" udhcpc_pxe other -r "$DYN_IP"
 [ "$(val other ip)" != "$DYN_IP" ]
 _tap_result $? "other MAC: not the address bound before the crash ($(val other ip))"
 # --- hostile datagrams from a neighbour: dropped, the server keeps serving
@@ -250,7 +148,7 @@ kill -HUP "$DPID"
 for _i in $(seq 50); do grep -q reloaded "$DLOG" && break; sleep 0.1; done
 like "SIGHUP reloads the config" "$(grep reloaded "$DLOG")" "reloaded"
 setmac "$DYN_MAC"
-ok "udhcpc: first MAC after the restart and reload" udhcpc dyn3
+ok "udhcpc: first MAC after the restart and reload" udhcpc_pxe dyn3
 is "first MAC: still its address" "$(val dyn3 ip)" "$DYN_IP"
 
 kill "$DPID"

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "bootcfg.h"
+#include "export-boot.h"
 
 static void
 ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
@@ -82,6 +83,27 @@ dnsmasq_full(const struct site *site, FILE *out, const char **why)
 	return 0;
 }
 
+/* The file iPXE gets on an architecture: its own script, or the loader. */
+static const char *
+ipxe_file(const struct export_boot *eb, const struct export_ipxe *x, int arch)
+{
+	return x->loader ? eb->file[arch] : x->file;
+}
+
+/* A dhcp-host line per [host] without the address, so that dnsmasq sets
+ * its "known" tag in proxy mode too. */
+static void
+dnsmasq_known(const struct site *site, FILE *out)
+{
+	char mac[NETADDR_MAC_STRLEN];
+	size_t i;
+
+	for (i = 0; i < site->n_hosts; i++) {
+		netaddr_format_mac(site->hosts[i].mac, ':', mac);
+		fprintf(out, "dhcp-host=%s\n", mac);
+	}
+}
+
 /*
  * In proxy mode dnsmasq answers PXE clients with pxe-service entries (a
  * boot server reply, PXE spec §2.2.5); a file name with its suffix is sent
@@ -89,13 +111,14 @@ dnsmasq_full(const struct site *site, FILE *out, const char **why)
  * errata 4624).
  */
 static void
-dnsmasq_proxy(const struct site *site, FILE *out)
+dnsmasq_proxy(const struct site *site, const struct export_boot *eb, FILE *out)
 {
-	static const char *const csa[] = { "X86-64_EFI", "BC_EFI" };
+	static const char *const known[2] = { "tag:known,", "tag:!known," };
 	char a[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
 	struct in_addr net;
-	size_t i;
-	int prefix;
+	const char *f;
+	unsigned c;
+	int prefix, k, arch;
 
 	if (bootcfg_client_net(site, &net, &prefix) == 0) {
 		ip_str(net, a);
@@ -105,20 +128,77 @@ dnsmasq_proxy(const struct site *site, FILE *out)
 		ip_str(site->server.address, a);
 		fprintf(out, "dhcp-range=%s,proxy\n", a);
 	}
-	fprintf(out, "pxe-service=tag:!ipxe,x86PC,\"diskless\"," BOOTCFG_BIOS_FILE "\n"
-		     "pxe-service=tag:ipxe,x86PC,\"diskless\"," BOOTCFG_IPXE_FILE "\n");
-	for (i = 0; i < sizeof(csa) / sizeof(csa[0]); i++)
-		fprintf(out, "pxe-service=tag:!ipxe,%s,\"diskless\"," BOOTCFG_UEFI_FILE "\n"
-			     "pxe-service=tag:ipxe,%s,\"diskless\"," BOOTCFG_IPXE_FILE "\n",
-			csa[i], csa[i]);
+	if (eb->ipxe_split || eb->ignore_unknown)
+		dnsmasq_known(site, out);
+	for (arch = 0; arch < EXPORT_ARCH__COUNT; arch++) {
+		const struct export_arch_info *ai = &export_arch[arch];
+
+		if (eb->file[arch][0] == '\0')
+			continue;
+		for (c = 0; c < ai->n_csa; c++) {
+			fprintf(out, "pxe-service=tag:!ipxe,%s,\"diskless\",%s\n", ai->csa[c],
+				eb->file[arch]);
+			for (k = 0; k < (eb->ipxe_split ? 2 : 1); k++) {
+				f = ipxe_file(eb, &eb->ipxe[k], arch);
+				if (f[0] != '\0')
+					fprintf(out, "pxe-service=tag:ipxe,%s%s,\"diskless\",%s\n",
+						eb->ipxe_split ? known[k] : "", ai->csa[c], f);
+			}
+		}
+	}
+}
+
+/* Tags by RFC 4578 §2.1 client architecture and by the iPXE user class;
+ * iPXE gets its script or the loader, never a ROM again (that loops). */
+static void
+dnsmasq_boot(const struct export_boot *eb, const char *srv, FILE *out)
+{
+	static const char *const known[2] = { "tag:known,", "tag:!known," };
+	const char *f;
+	unsigned c;
+	int arch, k;
+
+	for (arch = 0; arch < EXPORT_ARCH__COUNT; arch++)
+		for (c = 0; eb->file[arch][0] != '\0' && c < export_arch[arch].n_code; c++)
+			fprintf(out, "dhcp-match=set:%s,option:client-arch,%u\n",
+				export_arch[arch].tag, export_arch[arch].code[c]);
+	fprintf(out, "dhcp-userclass=set:ipxe,iPXE\n"
+		     "dhcp-match=set:ipxe,175\n"
+		     /* iPXE option 175.176 (no-pxedhcp): do not wait 2 s for a
+		      * ProxyDHCP offer (reference/vm-boot.md, pitfall 13). */
+		     "dhcp-option=tag:ipxe,encap:175,176,1\n");
+	for (arch = 0; arch < EXPORT_ARCH__COUNT; arch++)
+		if (eb->file[arch][0] != '\0')
+			fprintf(out, "dhcp-boot=tag:%s,tag:!ipxe,%s,,%s\n", export_arch[arch].tag,
+				eb->file[arch], srv);
+	for (k = 0; k < (eb->ipxe_split ? 2 : 1); k++) {
+		const char *kt = eb->ipxe_split ? known[k] : "";
+
+		if (!eb->ipxe[k].loader) {
+			if (eb->ipxe[k].file[0] != '\0')
+				fprintf(out, "dhcp-boot=tag:ipxe,%s%s,,%s\n", kt, eb->ipxe[k].file, srv);
+			continue;
+		}
+		for (arch = 0; arch < EXPORT_ARCH__COUNT; arch++) {
+			f = ipxe_file(eb, &eb->ipxe[k], arch);
+			if (f[0] != '\0')
+				fprintf(out, "dhcp-boot=tag:ipxe,%stag:%s,%s,,%s\n", kt,
+					export_arch[arch].tag, f, srv);
+		}
+	}
+	if (eb->ignore_unknown)
+		fprintf(out, "dhcp-ignore=tag:!known\n");
 }
 
 int
 export_dnsmasq(const struct site *site, FILE *out, const char **why)
 {
 	char srv[INET_ADDRSTRLEN];
-	int r = 0;
+	struct export_boot eb;
+	int r;
 
+	if ((r = export_boot_resolve(site, &eb, why)) < 0)
+		return r;
 	ip_str(site->server.address, srv);
 	fprintf(out, "# dnsmasq config for the diskless site (%s mode), written by "
 		     "diskless export\n"
@@ -131,25 +211,13 @@ export_dnsmasq(const struct site *site, FILE *out, const char **why)
 	if (site->server.mode == SITE_MODE_FULL)
 		r = dnsmasq_full(site, out, why);
 	else
-		dnsmasq_proxy(site, out);
+		dnsmasq_proxy(site, &eb, out);
 	if (r < 0)
 		return r;
-	/* Tags by RFC 4578 §2.1 client architecture and by the iPXE user class;
-	 * iPXE gets the script, not a loader again (that loops). */
-	fprintf(out, "dhcp-match=set:bios,option:client-arch,0\n"
-		     "dhcp-match=set:efi64,option:client-arch,7\n"
-		     "dhcp-match=set:efi64,option:client-arch,9\n"
-		     "dhcp-userclass=set:ipxe,iPXE\n"
-		     "dhcp-match=set:ipxe,175\n"
-		     /* iPXE option 175.176 (no-pxedhcp): do not wait 2 s for a
-		      * ProxyDHCP offer (reference/vm-boot.md, pitfall 13). */
-		     "dhcp-option=tag:ipxe,encap:175,176,1\n"
-		     "dhcp-boot=tag:bios,tag:!ipxe," BOOTCFG_BIOS_FILE ",,%s\n"
-		     "dhcp-boot=tag:efi64,tag:!ipxe," BOOTCFG_UEFI_FILE ",,%s\n"
-		     "dhcp-boot=tag:ipxe," BOOTCFG_IPXE_FILE ",,%s\n"
-		     "enable-tftp\n"
+	dnsmasq_boot(&eb, srv, out);
+	fprintf(out, "enable-tftp\n"
 		     "tftp-root=%s\n",
-		srv, srv, srv, site->server.tftp_root);
+		site->server.tftp_root);
 	if (ferror(out)) {
 		*why = "write error";
 		return -EIO;

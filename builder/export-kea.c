@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "bootcfg.h"
+#include "export-boot.h"
 #include "json-out.h"
 
 static void
@@ -20,33 +21,103 @@ ip_json(FILE *out, struct in_addr a)
 	fprintf(out, "\"%s\"", s);
 }
 
+/* Kea's order of the architecture classes (x64 UEFI first, as before). */
+static const enum export_arch kea_order[EXPORT_ARCH__COUNT] = { EXPORT_EFI_X64,
+	EXPORT_BIOS, EXPORT_EFI_IA32, EXPORT_EFI_ARM32, EXPORT_EFI_ARM64 };
+
+/* The option 93 test of an architecture: "option[93].hex == 0x0007 or ...". */
+static void
+arch_test(FILE *out, enum export_arch a)
+{
+	const struct export_arch_info *ai = &export_arch[a];
+	unsigned c;
+
+	if (ai->n_code > 1)
+		fprintf(out, "(");
+	for (c = 0; c < ai->n_code; c++)
+		fprintf(out, "%soption[93].hex == 0x%04x", c ? " or " : "", ai->code[c]);
+	if (ai->n_code > 1)
+		fprintf(out, ")");
+}
+
+/* One class: name, a test (prefix, then the arch test unless a < 0) and a
+ * boot file ("" or NULL: none). */
+static void
+kea_class(FILE *out, int *n, const char *name, const char *test, int a, const char *file)
+{
+	fprintf(out, "%s\t\t\t{\n"
+		     "\t\t\t\t\"name\": ",
+		(*n)++ ? ",\n" : "");
+	json_string(out, name);
+	fprintf(out, ",\n\t\t\t\t\"test\": \"%s", test);
+	if (a >= 0)
+		arch_test(out, (enum export_arch)a);
+	fprintf(out, "\"");
+	if (file != NULL && file[0] != '\0') {
+		fprintf(out, ",\n\t\t\t\t\"boot-file-name\": ");
+		json_string(out, file);
+	}
+	fprintf(out, "\n\t\t\t}");
+}
+
+/* What iPXE gets, known ([host], Kea's KNOWN class) or not: its script
+ * for every architecture, or the loader of each. */
+static void
+kea_ipxe(const struct export_boot *eb, int k, FILE *out, int *n)
+{
+	static const char *const sfx[2] = { "-known", "-unknown" };
+	static const char *const test[2] = { "member('ipxe') and member('KNOWN')",
+		"member('ipxe') and member('UNKNOWN')" };
+	const char *s = eb->ipxe_split ? sfx[k] : "";
+	char name[48], t[128];
+	int i;
+
+	if (!eb->ipxe[k].loader) {
+		snprintf(name, sizeof(name), "ipxe%s", s);
+		kea_class(out, n, name, test[k], -1, eb->ipxe[k].file);
+		return;
+	}
+	for (i = 0; i < EXPORT_ARCH__COUNT; i++) {
+		enum export_arch a = kea_order[i];
+
+		if (eb->file[a][0] == '\0')
+			continue;
+		snprintf(name, sizeof(name), "ipxe-%s%s", export_arch[a].tag, s);
+		snprintf(t, sizeof(t), "%s and ",
+			eb->ipxe_split ? test[k] : "member('ipxe')");
+		kea_class(out, n, name, t, (int)a, eb->file[a]);
+	}
+}
+
 /*
  * Classes are tested in order and made disjoint with member(), so exactly
  * one boot-file-name applies. Option 93 is the RFC 4578 client system
  * architecture (7 and 9 both x64 UEFI in the field); option 77 "iPXE" is
- * the user class iPXE sends (Kea ARM, "iPXE" example).
+ * the user class iPXE sends (Kea ARM, "iPXE" example). KNOWN and UNKNOWN
+ * are Kea's built-in classes for clients with and without a reservation.
  */
 static void
-kea_classes(FILE *out)
+kea_classes(const struct export_boot *eb, FILE *out)
 {
-	fprintf(out, "\t\t\"client-classes\": [\n"
-		     "\t\t\t{\n"
-		     "\t\t\t\t\"name\": \"ipxe\",\n"
-		     "\t\t\t\t\"test\": \"option[77].hex == 'iPXE'\",\n"
-		     "\t\t\t\t\"boot-file-name\": \"" BOOTCFG_IPXE_FILE "\"\n"
-		     "\t\t\t},\n"
-		     "\t\t\t{\n"
-		     "\t\t\t\t\"name\": \"efi64\",\n"
-		     "\t\t\t\t\"test\": \"not member('ipxe') and (option[93].hex == 0x0007"
-		     " or option[93].hex == 0x0009)\",\n"
-		     "\t\t\t\t\"boot-file-name\": \"" BOOTCFG_UEFI_FILE "\"\n"
-		     "\t\t\t},\n"
-		     "\t\t\t{\n"
-		     "\t\t\t\t\"name\": \"bios\",\n"
-		     "\t\t\t\t\"test\": \"not member('ipxe') and option[93].hex == 0x0000\",\n"
-		     "\t\t\t\t\"boot-file-name\": \"" BOOTCFG_BIOS_FILE "\"\n"
-		     "\t\t\t}\n"
-		     "\t\t],\n");
+	const char *script = eb->ipxe_split || eb->ipxe[0].loader ? "" : eb->ipxe[0].file;
+	int n = 0, i, k;
+
+	fprintf(out, "\t\t\"client-classes\": [\n");
+	kea_class(out, &n, "ipxe", "option[77].hex == 'iPXE'", -1, script);
+	for (k = 0; k < 2; k++) {
+		if (k == 1 && !eb->ipxe_split)
+			break;
+		if (eb->ipxe_split || eb->ipxe[0].loader)
+			kea_ipxe(eb, k, out, &n);
+	}
+	for (i = 0; i < EXPORT_ARCH__COUNT; i++) {
+		enum export_arch a = kea_order[i];
+
+		if (eb->file[a][0] != '\0')
+			kea_class(out, &n, export_arch[a].tag, "not member('ipxe') and ", (int)a,
+				eb->file[a]);
+	}
+	fprintf(out, "\n\t\t],\n");
 }
 
 static void
@@ -111,9 +182,12 @@ int
 export_kea(const struct site *site, FILE *out, const char **why)
 {
 	char net_s[INET_ADDRSTRLEN];
+	struct export_boot eb;
 	struct in_addr net;
-	int prefix;
+	int prefix, r;
 
+	if ((r = export_boot_resolve(site, &eb, why)) < 0)
+		return r;
 	if (bootcfg_client_net(site, &net, &prefix) < 0) {
 		*why = "Kea needs the subnet: set [dhcp] netmask";
 		return -EINVAL;
@@ -130,7 +204,7 @@ export_kea(const struct site *site, FILE *out, const char **why)
 		     "\t\t\"lease-database\": { \"type\": \"memfile\", \"lfc-interval\": 3600 },\n"
 		     "\t\t\"valid-lifetime\": %lu,\n",
 		(unsigned long)site->dhcp.lease_time);
-	kea_classes(out);
+	kea_classes(&eb, out);
 	fprintf(out, "\t\t\"subnet4\": [\n"
 		     "\t\t\t{\n"
 		     "\t\t\t\t\"id\": 1,\n"
@@ -144,7 +218,9 @@ export_kea(const struct site *site, FILE *out, const char **why)
 
 		inet_ntop(AF_INET, &site->dhcp.range_start, a, sizeof(a));
 		inet_ntop(AF_INET, &site->dhcp.range_end, b, sizeof(b));
-		fprintf(out, "\t\t\t\t\"pools\": [ { \"pool\": \"%s - %s\" } ],\n", a, b);
+		/* unknown-clients = ignore: only clients with a reservation */
+		fprintf(out, "\t\t\t\t\"pools\": [ { \"pool\": \"%s - %s\"%s } ],\n", a, b,
+			eb.ignore_unknown ? ", \"client-class\": \"KNOWN\"" : "");
 	}
 	kea_options(site, out);
 	kea_reservations(site, out);

@@ -11,6 +11,7 @@ builder_diskless_SOURCES = \
 	builder/bootcfg.c builder/bootcfg.h \
 	builder/pxe-tree.c builder/pxe-tree.h \
 	builder/cmd-pxe.c \
+	builder/export-boot.c builder/export-boot.h \
 	builder/export-exports.c \
 	builder/export-ganesha.c \
 	builder/export-dnsmasq.c \

@@ -90,6 +90,7 @@ tests_unit_test_initramfs_LDADD = $(TAP_LDADD) $(ARCHIVE_LIBS)
 tests_unit_test_bootcfg_SOURCES = tests/unit/test-bootcfg.c \
 	builder/bootcfg.c builder/bootcfg.h \
 	builder/export-exports.c builder/export-ganesha.c \
+	builder/export-boot.c builder/export-boot.h \
 	builder/export-dnsmasq.c builder/export-kea.c \
 	builder/check-parse.c builder/nfscheck.h
 tests_unit_test_bootcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder

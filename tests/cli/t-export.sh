@@ -89,8 +89,56 @@ else
 	skip 2 "no dnsmasq (dnsmasq-base)"
 fi
 
+# The same site with a [boot] section: both exports must answer what
+# disklessd answers (diskless.conf(5)).
+cat "$W/site.conf" - >"$W/boot.conf" <<'EOF'
+[boot]
+bios = lpxelinux.0
+efi-x64 = efi/%s/grubx64.efi
+efi-arm64 = arm64/grubaa64.efi
+ipxe = loader
+ipxe-unknown = none
+unknown-clients = ignore
+EOF
+"$DISKLESS" -c "$W/boot.conf" export --format kea >"$W/boot-kea.json"
+if [ -n "$KEA" ] && [ -x "$KEA" ]; then
+	KEA_PIDFILE_DIR=$W/kea-run KEA_LOCKFILE_DIR=$W/kea-run KEA_LOGGER_DESTINATION=stderr \
+		timeout 30 "$KEA" -t "$W/boot-kea.json" >"$W/boot-kea.log" 2>&1
+	rc=$?
+	is "[boot]: kea-dhcp4 -t accepts the Kea config" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(tail -5 "$W/boot-kea.log")"
+else
+	skip 1 "no kea-dhcp4 (set KEA_DHCP4)"
+fi
+like "[boot]: Kea gives known iPXE clients the loader of their arch" \
+	"$(tr -d '\n\t' <"$W/boot-kea.json")" \
+	'"name": "ipxe-bios-known","test": "member\(.ipxe.\) and member\(.KNOWN.\) and option\[93\]\.hex == 0x0000","boot-file-name": "lpxelinux\.0"'
+like "[boot]: Kea: arm64 class, %s expanded, pool for known clients only" \
+	"$(tr -d '\n\t' <"$W/boot-kea.json")" \
+	"\"name\": \"efi64\",.*\"boot-file-name\": \"efi/$NET\\.1/grubx64\\.efi\".*\"name\": \"arm64\",\"test\": \"not member\\(.ipxe.\\) and option\\[93\\]\\.hex == 0x000b\",\"boot-file-name\": \"arm64/grubaa64\\.efi\".*\"client-class\": \"KNOWN\""
+if command -v dnsmasq >/dev/null 2>&1; then
+	"$DISKLESS" -c "$W/boot.conf" export --format dnsmasq >"$W/boot-dnsmasq.conf"
+	ok "[boot]: dnsmasq --test accepts the full-mode config" \
+		timeout 10 dnsmasq --test -C "$W/boot-dnsmasq.conf"
+	sed -e 's/^mode = full/mode = proxy/' -e '/^range = /d' "$W/boot.conf" >"$W/boot-proxy.conf"
+	"$DISKLESS" -c "$W/boot-proxy.conf" export --format dnsmasq >"$W/boot-dnsmasq-proxy.conf"
+	ok "[boot]: dnsmasq --test accepts the proxy-mode config" \
+		timeout 10 dnsmasq --test -C "$W/boot-dnsmasq-proxy.conf"
+	like "[boot]: dnsmasq proxy: known iPXE on ARM64 UEFI gets the ARM loader" \
+		"$(cat "$W/boot-dnsmasq-proxy.conf")" \
+		'pxe-service=tag:ipxe,tag:known,ARM64_EFI,"diskless",arm64/grubaa64\.efi'
+else
+	skip 3 "no dnsmasq (dnsmasq-base)"
+fi
+printf '[boot]\nbios = pxelinux.cfg/%%m.0\n' | cat "$W/site.conf" - >"$W/perclient.conf"
+is_exit 2 "[boot] name per client (%m): export refused, exit 2" sh -c \
+	"'$DISKLESS' -c '$W/perclient.conf' export --format dnsmasq >'$W/perclient.out'"
+like "... the error names the cause and the fix" "$(cat "$TEST_TMP/.out")" \
+	'export --format dnsmasq: a \[boot\] name with %m or %h is a file per client'
+is "... and nothing was written" "$(wc -c <"$W/perclient.out")" 0
+
 # dnsmasq in a namespace, answering udhcpc in another one over a veth.
-dhcp_plan=9
+dhcp_plan=14
 if [ "$(id -u)" != 0 ]; then
 	skip $dhcp_plan "needs root (network namespaces)"
 elif ! command -v dnsmasq >/dev/null 2>&1 || ! command -v busybox >/dev/null 2>&1 ||
@@ -109,18 +157,25 @@ else
 	ip -n "$SNS" link set dls$$ up
 	ip -n "$CNS" link set dlc$$ address 02:00:00:79:00:01
 	ip -n "$CNS" link set dlc$$ up
-	sed "s/^interface = lo/interface = dls$$/" "$W/site.conf" >"$W/ns.conf"
-	"$DISKLESS" -c "$W/ns.conf" export --format dnsmasq >"$W/ns-dnsmasq.conf"
-	timeout 120 ip netns exec "$SNS" dnsmasq --keep-in-foreground --conf-file="$W/ns-dnsmasq.conf" \
-		--dhcp-leasefile="$W/leases" --pid-file="$W/dnsmasq.pid" --log-dhcp \
-		--log-facility="$W/dnsmasq.log" --user=root >"$W/dnsmasq.out" 2>&1 &
-	dnsmasq_job=$!
-	at_exit "kill $dnsmasq_job"
-	i=0
-	while [ $i -lt 50 ] && ! ip netns exec "$SNS" ss -lun 2>/dev/null | grep -q ':67 '; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	# start_dnsmasq NAME SITE: dnsmasq in $SNS with SITE's export, logs
+	# $W/NAME.log and $W/NAME.out; up once port 67 is bound (5 s at most)
+	start_dnsmasq() {
+		sed "s/^interface = lo/interface = dls$$/" "$2" >"$W/$1.conf"
+		"$DISKLESS" -c "$W/$1.conf" export --format dnsmasq >"$W/$1-dnsmasq.conf"
+		rm -f "$W/leases"
+		timeout 120 ip netns exec "$SNS" dnsmasq --keep-in-foreground \
+			--conf-file="$W/$1-dnsmasq.conf" --dhcp-leasefile="$W/leases" \
+			--pid-file="$W/dnsmasq.pid" --log-dhcp --log-facility="$W/$1.log" \
+			--user=root >"$W/$1.out" 2>&1 &
+		dnsmasq_job=$!
+		at_exit "kill $dnsmasq_job"
+		i=0
+		while [ $i -lt 50 ] && ! ip netns exec "$SNS" ss -lun 2>/dev/null | grep -q ':67 '; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	}
+	start_dnsmasq ns "$W/site.conf"
 	cat >"$W/udhcpc.sh" <<EOF
 #!/bin/sh
 [ "\$1" = bound ] || exit 0
@@ -149,7 +204,26 @@ EOF
 	ask -x 0x5d:0000
 	like "unknown machine: an address from the range" "$LEASE" "^ip=$NET.1[0-9][0-9]$"
 	like "unknown machine: pxelinux.0 (its menu)" "$LEASE" "^boot_file=pxelinux.0$"
-	[ -n "$LEASE" ] || diag "$(tail -5 "$W/dnsmasq.log" 2>/dev/null; cat "$W/dnsmasq.out" "$W/udhcpc.log")"
+	[ -n "$LEASE" ] || diag "$(tail -5 "$W/ns.log" 2>/dev/null; cat "$W/ns.out" "$W/udhcpc.log")"
+	kill "$dnsmasq_job" 2>/dev/null
+	wait "$dnsmasq_job" 2>/dev/null
+	# the [boot] site through the same dnsmasq
+	start_dnsmasq ns-boot "$W/boot.conf"
+	ip -n "$CNS" link set dlc$$ address 02:00:00:79:00:01
+	ask -x 0x5d:0000
+	like "[boot] via dnsmasq: BIOS gets bios = lpxelinux.0" "$LEASE" "^boot_file=lpxelinux.0$"
+	ask -x 0x5d:000b
+	like "[boot] via dnsmasq: ARM64 UEFI (arch 11) gets efi-arm64" "$LEASE" \
+		"^boot_file=arm64/grubaa64.efi$"
+	ask -x 0x5d:0007
+	like "[boot] via dnsmasq: x64 UEFI gets efi-x64 with %s expanded" "$LEASE" \
+		"^boot_file=efi/$NET.1/grubx64.efi$"
+	ask -x 0x5d:0000 -x 0x4d:69505845
+	like "[boot] via dnsmasq: iPXE with a [host], ipxe = loader: lpxelinux.0" "$LEASE" \
+		"^boot_file=lpxelinux.0$"
+	ip -n "$CNS" link set dlc$$ address 02:00:00:79:00:99
+	ask -x 0x5d:0000
+	is "[boot] via dnsmasq: unknown-clients = ignore: no lease for an unknown MAC" "$LEASE" ""
 	kill "$dnsmasq_job" 2>/dev/null
 	wait "$dnsmasq_job" 2>/dev/null
 fi

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bootcfg.h"
+#include "export-boot.h"
 #include "nfscheck.h"
 #include "tap.h"
 
@@ -325,6 +326,66 @@ test_loaders(void)
 	free(t);
 }
 
+/* [boot] as the exports read it: defaults, names, loader, refusals. */
+static void
+test_export_boot(void)
+{
+	static char lp[] = "lpxelinux.0", pct[] = "efi/%s/x%%.efi", per[] = "%m.0";
+	static char huge[300];
+	static const struct {
+		const char *name;
+		enum site_boot_slot slot;
+		enum site_boot_how how;
+		char *file;
+		int want;
+		int arch;          /* the export_arch to check, -1: iPXE known */
+		const char *expect;
+	} t[] = {
+		{ "default bios", SITE_BOOT_BIOS, SITE_BOOT_UNSET, NULL, 0, EXPORT_BIOS,
+			"pxelinux.0" },
+		{ "default efi-x64", SITE_BOOT_EFI_X64, SITE_BOOT_UNSET, NULL, 0,
+			EXPORT_EFI_X64, "grubnetx64.efi" },
+		{ "default arm64: none", SITE_BOOT_EFI_ARM64, SITE_BOOT_UNSET, NULL, 0,
+			EXPORT_EFI_ARM64, "" },
+		{ "bios = lpxelinux.0", SITE_BOOT_BIOS, SITE_BOOT_FILE, lp, 0, EXPORT_BIOS,
+			"lpxelinux.0" },
+		{ "bios = none", SITE_BOOT_BIOS, SITE_BOOT_NONE, NULL, 0, EXPORT_BIOS, "" },
+		{ "%s and %% expanded", SITE_BOOT_EFI_X64, SITE_BOOT_FILE, pct, 0,
+			EXPORT_EFI_X64, "efi/10.0.0.1/x%.efi" },
+		{ "%m refused", SITE_BOOT_BIOS, SITE_BOOT_FILE, per, -EINVAL, EXPORT_BIOS,
+			NULL },
+		{ "too long once expanded", SITE_BOOT_BIOS, SITE_BOOT_FILE, huge,
+			-ENAMETOOLONG, EXPORT_BIOS, NULL },
+		{ "ipxe default: boot.ipxe", SITE_BOOT_IPXE, SITE_BOOT_UNSET, NULL, 0, -1,
+			"boot.ipxe" },
+	};
+	struct export_boot eb;
+	const char *why;
+	size_t i;
+
+	memset(huge, 'a', sizeof(huge) - 1);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		reset_site();
+		site.boot.file[t[i].slot].how = t[i].how;
+		site.boot.file[t[i].slot].name = t[i].file;
+		why = NULL;
+		tap_is_int(export_boot_resolve(&site, &eb, &why), t[i].want, "%s", t[i].name);
+		if (t[i].want < 0)
+			tap_ok(why != NULL, "%s: says why", t[i].name);
+		else
+			tap_is_str(t[i].arch < 0 ? eb.ipxe[0].file : eb.file[t[i].arch],
+				t[i].expect, "%s: the name", t[i].name);
+	}
+	reset_site();
+	site.boot.file[SITE_BOOT_IPXE].how = SITE_BOOT_LOADER;
+	site.boot.file[SITE_BOOT_IPXE_UNKNOWN].how = SITE_BOOT_NONE;
+	site.boot.unknown = SITE_UNKNOWN_IGNORE;
+	tap_is_int(export_boot_resolve(&site, &eb, &why), 0, "ipxe = loader, unknown none");
+	tap_ok(eb.ipxe[0].loader && !eb.ipxe[1].loader && eb.ipxe[1].file[0] == '\0' &&
+		       eb.ipxe_split && eb.ignore_unknown,
+		"loader for known, nothing for unknown, split, ignore");
+}
+
 static void
 test_exports(void)
 {
@@ -545,6 +606,7 @@ main(void)
 	test_paths();
 	test_loaders();
 	test_exports();
+	test_export_boot();
 	test_ganesha_ids();
 	test_bzimage();
 	test_fstab();

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "export-boot.h"
@@ -33,6 +34,20 @@ put(char *buf, size_t *len, const char *s)
 	return 0;
 }
 
+/* The error for a name with %m or %h, naming the key (builder only: a
+ * static buffer is fine, main() prints it once). */
+static int
+per_client(enum site_boot_slot slot, const char **why)
+{
+	static char msg[200];
+
+	snprintf(msg, sizeof(msg), "[boot] %s names a file per client with %%m or %%h, "
+		 "which one dnsmasq or Kea class cannot give; use a name without them, "
+		 "or disklessd", site_boot_slot_name(slot));
+	*why = msg;
+	return -EINVAL;
+}
+
 /* One name: "" for none; %s and %% expanded. */
 static int
 expand(const struct site *site, enum site_boot_slot slot, char *buf, const char **why)
@@ -57,10 +72,7 @@ expand(const struct site *site, enum site_boot_slot slot, char *buf, const char 
 		} else if (p[1] == 's' || p[1] == '%') {
 			r = put(buf, &len, *++p == 's' ? srv : "%");
 		} else {
-			*why = "a [boot] name with %m or %h is a file per client, which one "
-			       "dnsmasq or Kea class cannot give (use a name without them, "
-			       "or disklessd)";
-			return -EINVAL;
+			return per_client(slot, why);
 		}
 	}
 	if (r < 0)

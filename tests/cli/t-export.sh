@@ -134,7 +134,7 @@ printf '[boot]\nbios = pxelinux.cfg/%%m.0\n' | cat "$W/site.conf" - >"$W/perclie
 is_exit 2 "[boot] name per client (%m): export refused, exit 2" sh -c \
 	"'$DISKLESS' -c '$W/perclient.conf' export --format dnsmasq >'$W/perclient.out'"
 like "... the error names the cause and the fix" "$(cat "$TEST_TMP/.out")" \
-	'export --format dnsmasq: a \[boot\] name with %m or %h is a file per client'
+	'export --format dnsmasq: \[boot\] bios names a file per client with %m or %h'
 is "... and nothing was written" "$(wc -c <"$W/perclient.out")" 0
 
 # dnsmasq in a namespace, answering udhcpc in another one over a veth.

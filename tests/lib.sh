@@ -107,6 +107,18 @@ daemon_wait() {
 	done
 	return 1
 }
+# dstop / dkill: the daemon daemon_wait found ($DPID, under the timeout
+# $TPID) gets SIGTERM / SIGKILL, and the timeout is reaped: dstop returns
+# the daemon's exit status (through timeout), dkill always 0.
+dstop() {
+	kill "$DPID" 2>/dev/null
+	wait "$TPID"
+}
+dkill() {
+	kill -9 "$DPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+	return 0
+}
 _tap_exit() {
 	_rc=$?
 	eval "$_tap_cleanup" >/dev/null 2>&1

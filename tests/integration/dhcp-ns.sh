@@ -15,8 +15,7 @@
 #                           timeout; logs appended to $DLOG; up when it has
 #                           logged "full mode on" N times (default 1); DPID
 #                           the daemon, TPID the timeout; stopped at exit
-#   dstop                   SIGTERM and wait: the daemon's exit status
-#   dkill                   SIGKILL and wait
+#   dstop, dkill            (tests/lib.sh) SIGTERM / SIGKILL and wait
 #   setmac MAC              the client interface $IF_C in $NS_C gets MAC
 #   udhcpc NAME [ARGS...]   one lease with busybox udhcpc in $NS_C; the
 #                           values the script saw in $T/out/NAME (val NAME
@@ -80,17 +79,6 @@ dstart() {
 	TPID=$!
 	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
 	daemon_wait "$TPID" "$DLOG" 'dhcp: full mode on' "${1:-1}"
-}
-
-dstop() {
-	kill "$DPID" 2>/dev/null
-	wait "$TPID"
-}
-
-dkill() {
-	kill -9 "$DPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
-	return 0
 }
 
 setmac() {

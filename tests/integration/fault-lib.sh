@@ -12,8 +12,8 @@
 #                        CMD when given, e.g. valgrind), logs appended to
 #                        $DLOG, waits until it serves; DPID is the daemon,
 #                        TPID the timeout bounding it; stopped at exit
-#   dstop                SIGTERM, wait; returns the daemon's exit status
-#   dkill                SIGKILL, wait
+#   dstop, dkill         (tests/lib.sh) SIGTERM / SIGKILL, wait; dstop
+#                        returns the daemon's exit status
 #   in_client CMD...     CMD in the client namespace
 #   dhcp_load ARGS...    tests/integration/dhcp-load.py in the client
 #                        namespace, on $IF_C, to the server
@@ -97,16 +97,6 @@ dstart() {
 	daemon_wait "$TPID" "$DLOG" 'tftp: serving' "$_starts" 150 && return 0
 	diag "disklessd did not start: $(tail -5 "$DLOG")"
 	return 1
-}
-
-dstop() {
-	kill "$DPID" 2>/dev/null
-	wait "$TPID"
-}
-
-dkill() {
-	kill -9 "$DPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
 }
 
 in_client() { ip netns exec "$NS_C" "$@"; }

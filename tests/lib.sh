@@ -12,6 +12,8 @@
 #   need_root, need_cmd CMD   skip_all unless satisfied
 #   mktmp                     a fresh directory, removed at exit ($TEST_TMP)
 #   at_exit CMD               run CMD at exit (cleanup, last in first out)
+#   own_loopback "$@"         as root: re-run the test in a network namespace
+#                             of its own, loopback up (see below)
 
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
@@ -130,3 +132,19 @@ trap 'exit 130' INT TERM
 
 mktmp() { mktemp -d "${TMPDIR:-/tmp}/diskless-test.XXXXXX"; }
 TEST_TMP=$(mktmp)
+
+# A test serving on 127.0.0.1 shares the host's ports with every other test
+# running beside it (make -j) and with the ephemeral ports of their clients:
+# a port taken there fails "disklessd starts" and all that follows. As root
+# the test re-runs itself under unshare -n, with a loopback of its own; as a
+# user it stays on the host's loopback. Call it before anything else.
+own_loopback() {
+	if [ -n "${DISKLESS_OWN_NETNS:-}" ]; then
+		ip link set lo up || { echo "Bail out! loopback of the namespace"; exit 1; }
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 || return 0
+	rm -rf "$TEST_TMP"
+	trap - EXIT
+	DISKLESS_OWN_NETNS=1 exec unshare -n /bin/sh "$0" "$@"
+}

@@ -6,13 +6,14 @@
 # a refused write, and SIGHUP in the middle of a transfer.
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
+own_loopback "$@"
 
 need_cmd tftp atftp curl busybox cmp
 busybox tftp --help >/dev/null 2>&1 || skip_all "busybox has no tftp applet"
 [ -x "$DISKLESSD" ] || skip_all "no $DISKLESSD"
 
 tftp_setup
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))
 A=127.0.0.1
 OUT=$TEST_TMP/out
 for s in 0 511 512 513 4404; do mkfile "s$s" "$s"; done

@@ -5,12 +5,13 @@
 # Raw request packets come from a few lines of python3.
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
+own_loopback "$@"
 
 need_cmd python3 mkfifo
 [ -x "$DISKLESSD" ] || skip_all "no $DISKLESSD"
 
 tftp_setup
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))
 A=127.0.0.1
 mkdir -p "$ROOT/sub" "$TEST_TMP/outside"
 echo secret > "$TEST_TMP/outside/secret"

@@ -5,6 +5,7 @@
 # instead of starting a second one.
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
+own_loopback "$@"
 
 need_cmd python3
 [ -x "$DISKLESSD" ] || skip_all "no $DISKLESSD"
@@ -29,7 +30,7 @@ rrq() {
 }
 
 plan 8
-PORT=$((20000 + $$ % 20000))
+PORT=$((20000 + $$ % 12000))
 
 # max-transfers = 1
 TFTP_MAX_TRANSFERS=1 tftp_setup

@@ -7,12 +7,13 @@
 # server's error and exits well before its own 25 s timeout.
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
+own_loopback "$@"
 
 need_cmd tftp truncate
 [ -x "$DISKLESSD" ] || skip_all "no $DISKLESSD"
 
 tftp_setup
-PORT=$((20000 + ($$ + 7) % 20000))
+PORT=$((20000 + ($$ + 7) % 12000))
 OUT=$TEST_TMP/out
 # sparse: 512 Ki blocks of 512 bytes, far more than the test lets through
 truncate -s 256M "$ROOT/big"

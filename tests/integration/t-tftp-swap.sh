@@ -6,6 +6,7 @@
 # the old root and answer "file not found" to everything until restarted.
 . "${top_srcdir:?}/tests/lib.sh" || exit 1
 . "$top_srcdir/tests/integration/tftp-lib.sh"
+own_loopback "$@"
 
 need_cmd curl cmp
 [ -x "$DISKLESSD" ] || skip_all "no $DISKLESSD"
@@ -29,7 +30,7 @@ kernel = $T/vmlinuz
 initrd = $T/initrd.img
 EOF
 rmdir "$ROOT"
-PORT=$((20000 + ($$ + 11) % 20000))
+PORT=$((20000 + ($$ + 11) % 12000))
 get() { curl -sS -o "$T/out/$2" "tftp://127.0.0.1:$PORT/$1"; }
 
 plan 6

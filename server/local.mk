@@ -5,6 +5,7 @@ server_disklessd_SOURCES = \
 	server/loop.c server/loop.h \
 	server/tftpd.c server/tftpd.h \
 	server/tftp-file.c server/tftp-file.h \
+	server/tftp-send.c server/tftp-send.h \
 	server/sandbox.c server/sandbox.h \
 	server/dhcpd.c server/dhcpd.h \
 	server/dhcp-link.c server/dhcp-link.h \

@@ -10,31 +10,28 @@
 #include <libgen.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <netinet/udp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "tftp-file.h"
 #include "tftp-pkt.h"
+#include "tftp-send.h"
 #include "tftpd.h"
 
-/* Internal caps, whatever the site allows. The window cap bounds the
- * arrays below, the byte cap the read buffer. Below them a window is sized
- * to the socket buffers (negotiate()): atftp's 8 x 65464 burst
- * overflows a default 208 KiB receive buffer and crawls at 1 MiB/s
- * (perf-anchors §1d). */
-#define WINDOW_CAP 64
-#define WINDOW_BYTES_CAP (1024u * 1024u)
+/* Internal caps, whatever the site allows: the sender's (tftp-send.h)
+ * bound windows in blocks and bytes. Below them a window is sized to the
+ * socket buffers (negotiate()): atftp's 8 x 65464 burst overflows a
+ * default 208 KiB receive buffer and crawls at 1 MiB/s (perf-anchors §1d). */
+#define WINDOW_CAP TFTP_SEND_WINDOW_MAX
+#define WINDOW_BYTES_CAP TFTP_SEND_BYTES_MAX
 /* What a block costs in a socket buffer beyond its data: the kernel
  * charges each datagram's truesize (sk_buff, shared info, headers; about
  * 0.9 KiB on x86-64 for a 1468-byte block), rounded up. */
 #define BLOCK_OVERHEAD 1024u
-#define GSO_BYTES_MAX 60000u /* one UDP GSO send stays below 64 KiB */
 #define RECV_BATCH 16
 #define REQ_BUF 1024          /* RRQs longer than this are not ours to serve */
 #define RTO_INIT_US 1000000u  /* RFC 6298 §2.1 */
@@ -55,13 +52,11 @@ struct xfer {
 	int fd;
 	struct loop_io *io;
 	struct loop_timer *timer;
-	struct tftp_file *file;
+	struct tftp_src src; /* the file, its mode, blocks and read state */
 	struct sockaddr_in peer;
 	char name[TFTP_NAME_MAX + 1];
-	enum tftp_mode mode;
 	enum xfer_state state;
 	struct tftp_params p;
-	uint64_t nblocks; /* octet: data blocks, the last one short (maybe 0 bytes) */
 	uint64_t acked;   /* highest block acknowledged */
 	uint64_t sent;    /* highest block sent */
 	uint64_t t_start;
@@ -71,12 +66,6 @@ struct xfer {
 	uint32_t srtt, rttvar, rto;
 	unsigned retries;
 	unsigned long retransmits;
-	/* netascii: one block kept for resending, produced from na_off. */
-	uint8_t *nabuf;
-	size_t nalen;
-	uint64_t na_off;
-	int na_pending;
-	bool na_last;
 	bool final_ack_lost;
 	struct status_ref st; /* its line in `diskless status` */
 	uint64_t st_next;     /* when progress is next worth recording */
@@ -112,12 +101,7 @@ struct tftpd {
 	struct tftpd_stats stats;
 	struct rate_slot rate[RATE_SLOTS];
 	struct log_limit log_full, log_rate;
-	/* Scratch for one window: everything is sent before we return. */
-	uint8_t hdr[WINDOW_CAP][TFTP_HDR_LEN];
-	struct iovec iov[WINDOW_CAP][2];
-	struct mmsghdr msgs[WINDOW_CAP];
-	uint8_t *rdbuf; /* WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX, for pread */
-	bool no_gso;    /* UDP_SEGMENT failed once: sendmmsg from then on */
+	struct tftp_sender *snd;
 	struct status *status;
 };
 
@@ -212,13 +196,6 @@ rate_ok(struct tftpd *srv, in_addr_t addr, uint64_t now)
 /* ---- sending ------------------------------------------------------------- */
 
 static void
-put16(uint8_t *p, uint64_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
 send_error_fd(int fd, uint16_t code, const char *msg)
 {
 	uint8_t buf[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
@@ -266,187 +243,13 @@ send_error_listen(struct tftpd *srv, const struct sockaddr_in *peer,
 	(void)sendmsg(srv->lfd, &mh, MSG_DONTWAIT);
 }
 
-static uint32_t
-block_len(const struct xfer *x, uint64_t b)
-{
-	uint64_t off = (b - 1) * x->p.blksize;
-	uint64_t left = x->file->size - off;
-
-	return left < x->p.blksize ? (uint32_t)left : x->p.blksize;
-}
-
 /* Bytes the client has acknowledged (netascii: file bytes encoded). */
 static uint64_t
 acked_bytes(const struct xfer *x)
 {
-	if (x->mode != TFTP_MODE_OCTET)
-		return x->na_off;
-	return x->acked == x->nblocks ? x->file->size : x->acked * x->p.blksize;
-}
-
-/* Produces the next netascii block into x->nabuf. Returns 0 or -errno. */
-static int
-netascii_next(struct xfer *x)
-{
-	size_t out = 0, used, want;
-	ssize_t n;
-
-	while (out < x->p.blksize) {
-		want = x->p.blksize - out;
-		n = pread(x->file->fd, x->srv->rdbuf, want, (off_t)x->na_off);
-		if (n < 0)
-			return -errno;
-		if (n == 0) {
-			out += tftp_netascii_encode(NULL, 0, &used, x->nabuf + out,
-				x->p.blksize - out, &x->na_pending);
-			break;
-		}
-		out += tftp_netascii_encode(x->srv->rdbuf, (size_t)n, &used,
-			x->nabuf + out, x->p.blksize - out, &x->na_pending);
-		x->na_off += used;
-		if (used < (size_t)n)
-			break;
-	}
-	x->nalen = out;
-	x->na_last = out < x->p.blksize;
-	return 0;
-}
-
-/*
- * Sends blocks i..i+n-1 of the prepared window as one UDP GSO send
- * (UDP_SEGMENT): the iovecs already alternate header, data, header, data,
- * so slicing the payload every blksize + 4 bytes yields one DATA packet per
- * block, the last one possibly short. One syscall and one trip down the
- * stack for the whole window, and the client is woken once rather than
- * once per packet (sendmmsg may let it run after every datagram). Returns
- * the blocks sent, or -1 with errno set. Kernels or devices without UDP GSO
- * make us fall back to sendmmsg for good.
- */
-static int
-send_gso(struct tftpd *srv, struct xfer *x, unsigned i, unsigned n)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr align;
-	} cm;
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
-	uint16_t seg = (uint16_t)(x->p.blksize + TFTP_HDR_LEN);
-	unsigned max = GSO_BYTES_MAX / seg;
-
-	if (n > max)
-		n = max;
-	if (n < 2)
-		return sendmsg(x->fd, &srv->msgs[i].msg_hdr, MSG_DONTWAIT) < 0 ? -1 : 1;
-	memset(&cm, 0, sizeof(cm));
-	mh.msg_iov = &srv->iov[i][0];
-	mh.msg_iovlen = 2 * n;
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof(cm.buf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_UDP;
-	c->cmsg_type = UDP_SEGMENT;
-	c->cmsg_len = CMSG_LEN(sizeof(seg));
-	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
-	if (sendmsg(x->fd, &mh, MSG_DONTWAIT) >= 0)
-		return (int)n;
-	if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
-		errno == EOPNOTSUPP) {
-		log_info("tftp: UDP segmentation offload refused (%s): sending "
-			 "windows with sendmmsg", strerror(errno));
-		srv->no_gso = true;
-		return sendmmsg(x->fd, srv->msgs + i, n, MSG_DONTWAIT);
-	}
-	return -1;
-}
-
-/*
- * Reads the data of blocks from..from+n-1 (octet) with one pread into the
- * window buffer: the blocks are contiguous in the file. Returns the bytes
- * read or -errno; a file that shrank under us is -EIO.
- */
-static ssize_t
-read_window(struct xfer *x, uint64_t from, unsigned n)
-{
-	uint64_t off = (from - 1) * x->p.blksize;
-	uint64_t want = (uint64_t)n * x->p.blksize;
-	ssize_t got;
-
-	if (want > x->file->size - off)
-		want = x->file->size - off;
-	if (want > WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX)
-		return -EINVAL; /* the negotiation keeps windows below this */
-	got = pread(x->file->fd, x->srv->rdbuf, (size_t)want, (off_t)off);
-	if (got < 0)
-		return -errno;
-	return (uint64_t)got == want ? got : -EIO;
-}
-
-/*
- * Sends blocks from..to (inclusive) in one sendmsg/sendmmsg. Returns the
- * number of blocks the kernel took, or -errno.
- */
-static int
-send_blocks(struct xfer *x, uint64_t from, uint64_t to)
-{
-	struct tftpd *srv = x->srv;
-	unsigned i, n = (unsigned)(to - from + 1);
-	ssize_t rd = 0;
-	int r;
-
-	if (x->mode == TFTP_MODE_OCTET && x->file->map == NULL) {
-		rd = read_window(x, from, n);
-		if (rd < 0)
-			return (int)rd;
-	}
-	for (i = 0; i < n; i++) {
-		uint64_t b = from + i;
-		struct iovec *iov = srv->iov[i];
-
-		put16(srv->hdr[i], TFTP_DATA);
-		put16(srv->hdr[i] + 2, b); /* RFC 1350 has 16 bits: wraps to 0 */
-		iov[0].iov_base = srv->hdr[i];
-		iov[0].iov_len = TFTP_HDR_LEN;
-		if (x->mode == TFTP_MODE_NETASCII) {
-			iov[1].iov_base = x->nabuf;
-			iov[1].iov_len = x->nalen;
-		} else if (x->file->map != NULL) {
-			iov[1].iov_base = (void *)(uintptr_t)(x->file->map +
-				(b - 1) * x->p.blksize);
-			iov[1].iov_len = block_len(x, b);
-		} else {
-			iov[1].iov_base = srv->rdbuf + (size_t)i * x->p.blksize;
-			iov[1].iov_len = block_len(x, b);
-		}
-		memset(&srv->msgs[i].msg_hdr, 0, sizeof(srv->msgs[i].msg_hdr));
-		srv->msgs[i].msg_hdr.msg_iov = iov;
-		srv->msgs[i].msg_hdr.msg_iovlen = 2;
-	}
-	/* Send what the kernel takes. A message it refuses for a reason of
-	 * the network (a netfilter drop gives EPERM, ICMP errors, no route)
-	 * is a lost packet: skip it, the timer resends. Only our own faults
-	 * end the transfer: EFAULT (the file shrank under a shared mapping),
-	 * EMSGSIZE, EBADF, EINVAL. */
-	for (i = 0; i < n;) {
-		if (n - i == 1)
-			r = sendmsg(x->fd, &srv->msgs[i].msg_hdr, MSG_DONTWAIT) < 0 ? -1
-										    : 1;
-		else if (!srv->no_gso)
-			r = send_gso(srv, x, i, n - i);
-		else
-			r = sendmmsg(x->fd, srv->msgs + i, n - i, MSG_DONTWAIT);
-		if (r > 0) {
-			i += (unsigned)r;
-			continue;
-		}
-		if (errno == EFAULT || errno == EMSGSIZE || errno == EBADF ||
-			errno == EINVAL || errno == ENOTSOCK)
-			return -errno;
-		if (errno == EAGAIN || errno == ENOBUFS)
-			break; /* the buffer is full: the rest is lost too */
-		i++;
-	}
-	return (int)n;
+	if (x->src.mode != TFTP_MODE_OCTET)
+		return x->src.na_off;
+	return x->acked == x->src.nblocks ? x->src.file->size : x->acked * x->p.blksize;
 }
 
 static uint32_t
@@ -506,19 +309,19 @@ send_new(struct xfer *x)
 	uint64_t last = x->acked + x->p.windowsize;
 	int r;
 
-	if (x->mode == TFTP_MODE_NETASCII) {
-		if (x->sent > x->acked || (x->acked > 0 && x->na_last))
+	if (x->src.mode == TFTP_MODE_NETASCII) {
+		if (x->sent > x->acked || (x->acked > 0 && x->src.na_last))
 			return 0;
-		r = netascii_next(x);
+		r = tftp_netascii_next(x->srv->snd, &x->src);
 		if (r < 0)
 			return r;
 		last = x->acked + 1;
-	} else if (last > x->nblocks) {
-		last = x->nblocks;
+	} else if (last > x->src.nblocks) {
+		last = x->src.nblocks;
 	}
 	if (last <= x->sent)
 		return 0;
-	r = send_blocks(x, x->sent + 1, last);
+	r = tftp_send_blocks(x->srv->snd, &x->src, x->fd, x->sent + 1, last);
 	if (r < 0)
 		return r;
 	if (r > 0 && x->rtt_block == 0) {
@@ -538,7 +341,7 @@ send_oack(struct xfer *x)
 
 	if (n < 0)
 		return (int)n;
-	/* As in send_blocks: a refused send is a lost packet. */
+	/* As in tftp_send_blocks: a refused send is a lost packet. */
 	if (send(x->fd, buf, (size_t)n, MSG_DONTWAIT) < 0 &&
 		(errno == EBADF || errno == EINVAL || errno == ENOTSOCK))
 		return -errno;
@@ -551,8 +354,8 @@ send_oack(struct xfer *x)
 static bool
 last_block_only_unacked(const struct xfer *x)
 {
-	return x->state == XFER_DATA && x->mode == TFTP_MODE_OCTET &&
-		x->sent == x->nblocks && x->acked + 1 == x->nblocks;
+	return x->state == XFER_DATA && x->src.mode == TFTP_MODE_OCTET &&
+		x->sent == x->src.nblocks && x->acked + 1 == x->src.nblocks;
 }
 
 static void
@@ -586,9 +389,9 @@ on_timeout(struct loop_timer *t, void *arg)
 		r = send_oack(x);
 	} else {
 		last = x->sent;
-		if (x->mode == TFTP_MODE_OCTET && last > x->acked + x->p.windowsize)
+		if (x->src.mode == TFTP_MODE_OCTET && last > x->acked + x->p.windowsize)
 			last = x->acked + x->p.windowsize;
-		r = last > x->acked ? send_blocks(x, x->acked + 1, last) : 0;
+		r = last > x->acked ? tftp_send_blocks(x->srv->snd, &x->src, x->fd, x->acked + 1, last) : 0;
 	}
 	if (r < 0) {
 		xfer_fail(x, r);
@@ -659,8 +462,8 @@ on_ack(struct xfer *x, uint16_t block)
 			rtt_sample(x, now);
 		if (b < x->sent)
 			go_back(x, b, now);
-		if ((x->mode == TFTP_MODE_OCTET && b == x->nblocks) ||
-			(x->mode == TFTP_MODE_NETASCII && x->na_last && b == x->sent)) {
+		if ((x->src.mode == TFTP_MODE_OCTET && b == x->src.nblocks) ||
+			(x->src.mode == TFTP_MODE_NETASCII && x->src.na_last && b == x->sent)) {
 			xfer_end(x, NULL);
 			return;
 		}
@@ -734,7 +537,7 @@ xfer_end(struct xfer *x, const char *why)
 		srv->stats.done++;
 		srv->stats.bytes += bytes;
 		if (x->final_ack_lost)
-			bytes = x->file->size;
+			bytes = x->src.file->size;
 		log_info("tftp: %s '%s': sent %llu bytes in %llu.%03llu s "
 			 "(blksize %u, windowsize %u, %lu retransmits%s)",
 			peer, name, (unsigned long long)bytes,
@@ -763,8 +566,8 @@ xfer_end(struct xfer *x, const char *why)
 	loop_io_free(x->io);
 	if (x->fd >= 0)
 		close(x->fd);
-	tftp_files_put(srv->files, x->file);
-	free(x->nabuf);
+	tftp_files_put(srv->files, x->src.file);
+	tftp_src_release(&x->src);
 	free(x);
 }
 
@@ -826,7 +629,7 @@ negotiate(struct xfer *x, const struct tftp_req *req, struct tftp_limits *lim)
 	lim->block_overhead = BLOCK_OVERHEAD;
 	lim->max_window_bytes = x->srv->rcvbuf < WINDOW_BYTES_CAP ? x->srv->rcvbuf
 								 : WINDOW_BYTES_CAP;
-	tftp_negotiate(req, x->file->size, lim, &x->p);
+	tftp_negotiate(req, x->src.file->size, lim, &x->p);
 	if (x->p.windowsize <= 1)
 		return;
 	need = x->p.windowsize * (x->p.blksize + BLOCK_OVERHEAD);
@@ -834,7 +637,7 @@ negotiate(struct xfer *x, const struct tftp_req *req, struct tftp_limits *lim)
 	if (got == 0 || got >= need)
 		return;
 	lim->max_window_bytes = got;
-	tftp_negotiate(req, x->file->size, lim, &x->p);
+	tftp_negotiate(req, x->src.file->size, lim, &x->p);
 }
 
 static struct xfer *
@@ -931,10 +734,8 @@ start_xfer(struct tftpd *srv, const struct tftp_req *req, const struct sockaddr_
 		goto nomem;
 	x->srv = srv;
 	x->fd = fd;
-	x->file = file;
+	x->src.file = file; /* for negotiate(); tftp_src_init() below */
 	x->peer = *peer;
-	x->mode = req->mode;
-	x->na_pending = -1;
 	x->t_start = loop_now(srv->loop);
 	memcpy(x->name, req->name, sizeof(x->name));
 	lim.max_blksize = srv->lim.max_blksize;
@@ -945,12 +746,8 @@ start_xfer(struct tftpd *srv, const struct tftp_req *req, const struct sockaddr_
 	lim.default_blksize = srv->lim.default_blksize;
 	lim.default_windowsize = srv->lim.default_windowsize;
 	negotiate(x, req, &lim);
-	x->nblocks = file->size / x->p.blksize + 1;
-	if (x->mode == TFTP_MODE_NETASCII) {
-		x->nabuf = malloc(x->p.blksize);
-		if (x->nabuf == NULL)
-			goto nomem;
-	}
+	if (tftp_src_init(&x->src, file, req->mode, x->p.blksize) < 0)
+		goto nomem;
 	x->timer = loop_timer_new(srv->loop, on_timeout, x);
 	x->io = loop_io_add(srv->loop, fd, EPOLLIN, on_xfer_readable, x);
 	if (x->timer == NULL || x->io == NULL)
@@ -983,7 +780,7 @@ err:
 	if (x != NULL) {
 		loop_timer_free(x->timer);
 		loop_io_free(x->io);
-		free(x->nabuf);
+		tftp_src_release(&x->src);
 		free(x);
 	}
 	if (fd >= 0)
@@ -1192,8 +989,8 @@ tftpd_new(struct loop *loop, int listen_fd, int dirfd, const char *root,
 	copy = strdup(root);
 	srv->files = copy != NULL ? tftp_files_new(dirfd, basename(copy)) : NULL;
 	free(copy);
-	srv->rdbuf = malloc(WINDOW_BYTES_CAP + TFTP_BLKSIZE_MAX);
-	if (srv->root == NULL || srv->files == NULL || srv->rdbuf == NULL)
+	srv->snd = tftp_sender_new();
+	if (srv->root == NULL || srv->files == NULL || srv->snd == NULL)
 		goto err;
 	if (tftpd_add_listener(srv, listen_fd) < 0)
 		goto err;
@@ -1228,7 +1025,7 @@ tftpd_free(struct tftpd *srv)
 		close(srv->lis[i].fd);
 	}
 	tftp_files_free(srv->files);
-	free(srv->rdbuf);
+	tftp_sender_free(srv->snd);
 	free(srv->root);
 	free(srv);
 }

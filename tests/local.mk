@@ -21,6 +21,7 @@ TAP_LDADD = tests/libtap.a lib/libcommon.a
 
 check_PROGRAMS += \
 	tests/unit/test-tftp-pkt \
+	tests/unit/test-tftp-send \
 	tests/unit/test-bootcfg \
 	tests/unit/test-initramfs \
 	tests/unit/test-kmod-closure \
@@ -110,6 +111,11 @@ tests_unit_test_link_frame_SOURCES = tests/unit/test-link-frame.c \
 	server/link-frame.c server/link-frame.h
 tests_unit_test_link_frame_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_link_frame_LDADD = $(TAP_LDADD)
+# The block sender on a loopback UDP pair.
+tests_unit_test_tftp_send_SOURCES = tests/unit/test-tftp-send.c server/tftp-send.c \
+	server/tftp-send.h
+tests_unit_test_tftp_send_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_tftp_send_LDADD = $(TAP_LDADD)
 tests_unit_test_probe_SOURCES = tests/unit/test-probe.c server/probe.c server/probe.h
 tests_unit_test_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_probe_LDADD = $(TAP_LDADD)
@@ -188,6 +194,7 @@ tests_unit_test_sd_notify_LDADD = $(TAP_LDADD)
 
 TESTS += \
 	tests/unit/test-tftp-pkt \
+	tests/unit/test-tftp-send \
 	tests/integration/t-tftp-clients.sh \
 	tests/integration/t-tftp-escape.sh \
 	tests/integration/t-tftp-privs.sh \

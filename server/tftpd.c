@@ -391,7 +391,9 @@ on_timeout(struct loop_timer *t, void *arg)
 		last = x->sent;
 		if (x->src.mode == TFTP_MODE_OCTET && last > x->acked + x->p.windowsize)
 			last = x->acked + x->p.windowsize;
-		r = last > x->acked ? tftp_send_blocks(x->srv->snd, &x->src, x->fd, x->acked + 1, last) : 0;
+		r = last > x->acked ? tftp_send_blocks(x->srv->snd, &x->src, x->fd,
+					      x->acked + 1, last)
+				    : 0;
 	}
 	if (r < 0) {
 		xfer_fail(x, r);

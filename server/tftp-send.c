@@ -208,7 +208,8 @@ read_blocks(const struct tftp_src *src, uint8_t *buf, uint64_t from, unsigned n)
  * are read whole into the server's scratch buffer, one pread per window.
  */
 static const uint8_t *
-window_data(struct tftp_sender *snd, struct tftp_src *src, uint64_t from, unsigned n, int *err)
+window_data(struct tftp_sender *snd, struct tftp_src *src, uint64_t from, unsigned n,
+	int *err)
 {
 	uint64_t bs = src->blksize, ahead;
 	ssize_t r;
@@ -257,10 +258,12 @@ int
 tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd, uint64_t from,
 	uint64_t to)
 {
-		unsigned i, n = (unsigned)(to - from + 1);
+	unsigned i, n = (unsigned)(to - from + 1);
 	const uint8_t *data = NULL;
 	int r = -EIO;
 
+	if (to < from || to - from >= TFTP_SEND_WINDOW_MAX)
+		return -EINVAL; /* the scratch holds no more; negotiate() keeps to it */
 	if (src->mode == TFTP_MODE_OCTET && src->file->map == NULL) {
 		data = window_data(snd, src, from, n, &r);
 		if (data == NULL)

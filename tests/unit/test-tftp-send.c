@@ -202,6 +202,10 @@ main(void)
 	tap_is_int(tftp_send_blocks(snd, &src, tx, 100, 120), -EIO,
 		"a window past the end: -EIO");
 	tap_ok(recv(rx, buf, sizeof(buf), 0) < 0, "... and nothing went out");
+
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 1, TFTP_SEND_WINDOW_MAX + 1), -EINVAL,
+		"a window past the scratch's %d blocks: -EINVAL", TFTP_SEND_WINDOW_MAX);
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 5, 4), -EINVAL, "to before from: -EINVAL");
 	tftp_src_release(&src);
 	close(f->fd);
 

@@ -5,11 +5,11 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "boot-name.h"
 #include "export-boot.h"
 #include "log.h"
 
@@ -21,18 +21,6 @@ const struct export_arch_info export_arch[EXPORT_ARCH__COUNT] = {
 	[EXPORT_EFI_ARM32] = { "arm32", SITE_BOOT_EFI_ARM32, { 10 }, 1, { "ARM32_EFI" }, 1 },
 	[EXPORT_EFI_ARM64] = { "arm64", SITE_BOOT_EFI_ARM64, { 11 }, 1, { "ARM64_EFI" }, 1 },
 };
-
-static int
-put(char *buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*len + n >= EXPORT_NAME_MAX)
-		return -ENAMETOOLONG;
-	memcpy(buf + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
 
 /* The error for a name with %m or %h, naming the key (builder only: a
  * static buffer is fine, main() prints it once). */
@@ -53,10 +41,8 @@ static int
 expand(const struct site *site, enum site_boot_slot slot, char *buf, const char **why)
 {
 	const struct site_boot_file *f = &site->boot.file[slot];
-	char one[2] = { 0 }, srv[INET_ADDRSTRLEN];
-	const char *p, *name = f->how == SITE_BOOT_FILE ? f->name : NULL;
-	size_t len = 0;
-	int r = 0;
+	const char *name = f->how == SITE_BOOT_FILE ? f->name : NULL;
+	int r;
 
 	/* UNSET only in a site not made by site_load(): the default */
 	if (f->how == SITE_BOOT_UNSET)
@@ -64,17 +50,10 @@ expand(const struct site *site, enum site_boot_slot slot, char *buf, const char 
 	buf[0] = '\0';
 	if (name == NULL)
 		return 0;
-	inet_ntop(AF_INET, &site->server.address, srv, sizeof(srv));
-	for (p = name; *p != '\0' && r == 0; p++) {
-		if (*p != '%') {
-			one[0] = *p;
-			r = put(buf, &len, one);
-		} else if (p[1] == 's' || p[1] == '%') {
-			r = put(buf, &len, *++p == 's' ? srv : "%");
-		} else {
-			return per_client(slot, why);
-		}
-	}
+	/* no MAC, no host: one class line serves every client */
+	r = boot_name_expand(name, NULL, NULL, site->server.address, buf, EXPORT_NAME_MAX);
+	if (r == -ENXIO || r == -EINVAL)
+		return per_client(slot, why);
 	if (r < 0)
 		*why = "a [boot] name is too long once %s is expanded";
 	return r;

@@ -83,6 +83,9 @@ dnsmasq_full(const struct site *site, FILE *out, const char **why)
 	return 0;
 }
 
+/* The tag of export_ipxe [0] (clients with a [host]) and [1] (without). */
+static const char *const known[2] = { "tag:known,", "tag:!known," };
+
 /* The file iPXE gets on an architecture: its own script, or the loader. */
 static const char *
 ipxe_file(const struct export_boot *eb, const struct export_ipxe *x, int arch)
@@ -113,7 +116,6 @@ dnsmasq_known(const struct site *site, FILE *out)
 static void
 dnsmasq_proxy(const struct site *site, const struct export_boot *eb, FILE *out)
 {
-	static const char *const known[2] = { "tag:known,", "tag:!known," };
 	char a[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
 	struct in_addr net;
 	const char *f;
@@ -153,7 +155,6 @@ dnsmasq_proxy(const struct site *site, const struct export_boot *eb, FILE *out)
 static void
 dnsmasq_boot(const struct export_boot *eb, const char *srv, FILE *out)
 {
-	static const char *const known[2] = { "tag:known,", "tag:!known," };
 	const char *f;
 	unsigned c;
 	int arch, k;

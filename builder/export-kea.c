@@ -104,12 +104,10 @@ kea_classes(const struct export_boot *eb, FILE *out)
 
 	fprintf(out, "\t\t\"client-classes\": [\n");
 	kea_class(out, &n, "ipxe", "option[77].hex == 'iPXE'", -1, script);
-	for (k = 0; k < 2; k++) {
-		if (k == 1 && !eb->ipxe_split)
-			break;
-		if (eb->ipxe_split || eb->ipxe[0].loader)
+	/* per-architecture iPXE classes: the loader, or known/unknown split */
+	if (eb->ipxe_split || eb->ipxe[0].loader)
+		for (k = 0; k < (eb->ipxe_split ? 2 : 1); k++)
 			kea_ipxe(eb, k, out, &n);
-	}
 	for (i = 0; i < EXPORT_ARCH__COUNT; i++) {
 		enum export_arch a = kea_order[i];
 

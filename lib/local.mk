@@ -3,6 +3,7 @@
 # files itself (initrd/local.mk) rather than this archive.
 noinst_LIBRARIES += lib/libcommon.a
 lib_libcommon_a_SOURCES = \
+	lib/boot-name.c lib/boot-name.h \
 	lib/cmdline.c lib/cmdline.h \
 	lib/dhcp-pkt.c lib/dhcp-pkt.h \
 	lib/json-out.c lib/json-out.h \

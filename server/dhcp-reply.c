@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot-name.h"
 #include "dhcp-reply.h"
 
 /*
@@ -230,58 +231,6 @@ find_host(const struct site *site, const uint8_t *mac)
 	return NULL;
 }
 
-static int
-put(char *buf, size_t size, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (size - *len <= n)
-		return -ENAMETOOLONG;
-	memcpy(buf + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
-
-/* Expands a name template (see struct dhcp_reply_cfg). */
-static int
-expand(const struct ctx *c, const char *tpl, char *buf, size_t size)
-{
-	size_t len = 0;
-	int r = 0;
-
-	buf[0] = '\0';
-	for (; *tpl != '\0' && r == 0; tpl++) {
-		char tmp[24]; /* a MAC (18) or a dotted quad (16) */
-
-		if (*tpl != '%') {
-			tmp[0] = *tpl;
-			tmp[1] = '\0';
-			r = put(buf, size, &len, tmp);
-			continue;
-		}
-		switch (*++tpl) {
-		case 'm':
-			netaddr_format_mac(c->req->chaddr, '-', tmp);
-			r = put(buf, size, &len, tmp);
-			break;
-		case 'h':
-			r = put(buf, size, &len,
-				c->out->host ? c->out->host->name : "default");
-			break;
-		case 's':
-			inet_ntop(AF_INET, &c->next_server, tmp, sizeof(tmp));
-			r = put(buf, size, &len, tmp);
-			break;
-		case '%':
-			r = put(buf, size, &len, "%");
-			break;
-		default:
-			return -EINVAL; /* including a lone '%' at the end */
-		}
-	}
-	return r;
-}
-
 /* Picks out->file. 0, or -ENOENT when this client gets no file. */
 static int
 choose_file(struct ctx *c, const char **why)
@@ -312,7 +261,9 @@ choose_file(struct ctx *c, const char **why)
 		*why = "no boot file configured for this architecture";
 		return -ENOENT;
 	}
-	if (expand(c, tpl, out->file, sizeof(out->file)) < 0 || out->file[0] == '\0') {
+	if (boot_name_expand(tpl, c->req->chaddr, out->host ? out->host->name : "default",
+		    c->next_server, out->file, sizeof(out->file)) < 0 ||
+		out->file[0] == '\0') {
 		out->file[0] = '\0'; /* not half a name */
 		*why = "boot file name template is invalid or longer than 127 bytes";
 		return -ENOENT;

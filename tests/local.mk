@@ -381,7 +381,7 @@ tests/fuzz/fuzz-init-dhcp: tests/fuzz/fuzz-init-dhcp.c initrd/dhcp-client.c lib/
 		config.h
 	$(FUZZ_LINK)
 tests/fuzz/fuzz-dhcp-pkt: tests/fuzz/fuzz-dhcp-pkt.c lib/dhcp-pkt.c server/dhcp-reply.c \
-		server/leases.c lib/netaddr.c lib/log.c config.h
+		server/leases.c lib/boot-name.c lib/netaddr.c lib/log.c config.h
 	$(FUZZ_LINK) -I$(top_srcdir)/server
 tests/fuzz/fuzz-lease-journal: tests/fuzz/fuzz-lease-journal.c server/leases.c \
 		lib/netaddr.c lib/log.c config.h

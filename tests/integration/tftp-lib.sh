@@ -5,8 +5,8 @@
 #                           $TEST_TMP, readable by the user disklessd drops to
 #   tftp_start ADDR:PORT [NETNS] [ARGS...]
 #                           starts disklessd -d -v --tftp-only, bounded by
-#                           timeout; sets DPID (the daemon itself) and DLOG;
-#                           stopped at exit. ADDR:PORT "-": no --listen (the
+#                           timeout; sets DPID (the daemon itself), TPID
+#                           (the timeout) and DLOG; stopped at exit. ADDR:PORT "-": no --listen (the
 #                           site's addresses). $TFTP_ENV: more VAR=value
 #                           words for its environment
 #   tftp_probe ADDR PORT NAME [OPT VALUE...]
@@ -15,7 +15,7 @@
 #                           the DATA length ("10.0.0.1 OACK blksize=1468",
 #                           "10.0.0.1 DATA 512", "TIMEOUT"), and ends the
 #                           transfer with an ERROR
-#   tftp_stop               SIGTERM, wait
+#   tftp_stop               SIGTERM, wait (dstop of tests/lib.sh)
 #   mkfile NAME BYTES       random file in $ROOT
 #   same NAME OUT           cmp of $ROOT/NAME and OUT, diag on failure
 
@@ -49,14 +49,13 @@ tftp_start() {
 		"$@"
 	[ -n "$_ns" ] && set -- ip netns exec "$_ns" "$@"
 	"$@" 2>"$DLOG" &
-	_tpid=$!
-	at_exit "kill $_tpid 2>/dev/null; wait $_tpid 2>/dev/null"
-	daemon_wait "$_tpid" "$DLOG" 'tftp: serving' 1
+	TPID=$!
+	at_exit "kill $TPID 2>/dev/null; wait $TPID 2>/dev/null"
+	daemon_wait "$TPID" "$DLOG" 'tftp: serving' 1
 }
 
 tftp_stop() {
-	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null
-	wait "$_tpid" 2>/dev/null
+	dstop 2>/dev/null
 	DPID=
 }
 

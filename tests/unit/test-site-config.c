@@ -5,12 +5,14 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "boot-name.h"
 #include "site.h"
 #include "tap.h"
 
@@ -687,6 +689,49 @@ test_missing_file(void)
 	tap_is_int(site_load(path, &site), -EISDIR, "a directory: -EISDIR");
 }
 
+/* boot_name_expand (lib/boot-name.c): the one expander of [boot] names (disklessd's DHCP
+ * replies, `diskless export`), with hostile templates and sizes. */
+static void
+test_boot_expand(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0x0c, 0x01 };
+	static const struct {
+		const char *tpl;
+		int with_client; /* mac and host given */
+		size_t size;
+		int want;
+		const char *out;
+	} t[] = {
+		{ "pxelinux.0", 1, 128, 0, "pxelinux.0" },
+		{ "", 1, 128, 0, "" },
+		{ "ipxe/%m.ipxe", 1, 128, 0, "ipxe/52-54-00-ab-0c-01.ipxe" },
+		{ "h/%h/%s/100%%", 1, 128, 0, "h/lab01/192.0.2.1/100%" },
+		{ "http://%s/boot.ipxe", 0, 128, 0, "http://192.0.2.1/boot.ipxe" },
+		{ "ipxe/%m.ipxe", 0, 128, -ENXIO, NULL },
+		{ "%h.cfg", 0, 128, -ENXIO, NULL },
+		{ "bad%x", 1, 128, -EINVAL, NULL },
+		{ "lone%", 1, 128, -EINVAL, NULL },
+		{ "%%%", 1, 128, -EINVAL, NULL },
+		{ "abcd", 1, 5, 0, "abcd" },
+		{ "abcde", 1, 5, -ENAMETOOLONG, NULL },
+		{ "%s", 1, 9, -ENAMETOOLONG, NULL },
+		{ "x", 1, 0, -ENAMETOOLONG, NULL },
+	};
+	struct in_addr srv = { htonl(0xc0000201) };
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int r = boot_name_expand(t[i].tpl, t[i].with_client ? mac : NULL,
+			t[i].with_client ? "lab01" : NULL, srv, buf, t[i].size);
+
+		tap_is_int(r, t[i].want, "boot name \"%s\" in %zu bytes: %d", t[i].tpl,
+			t[i].size, t[i].want);
+		if (t[i].out != NULL)
+			tap_is_str(buf, t[i].out, "... gives \"%s\"", t[i].out);
+	}
+}
+
 int
 main(void)
 {
@@ -702,5 +747,6 @@ main(void)
 	test_hosts_dir();
 	test_round_trip();
 	test_missing_file();
+	test_boot_expand();
 	return tap_done();
 }

@@ -1,4 +1,5 @@
-# server/: disklessd. libinih (through the site config) and libc only.
+# server/: disklessd. libinih (through the site config), liburing (the
+# loop waits in io_uring where the kernel allows it) and libc.
 sbin_PROGRAMS += server/disklessd
 server_disklessd_SOURCES = \
 	server/main.c \
@@ -17,4 +18,5 @@ server_disklessd_SOURCES = \
 	server/control.c server/control.h
 # (no new library: seccomp is a hand-written BPF program, Landlock and
 #  openat2 are raw syscalls with the kernel's UAPI headers)
-server_disklessd_LDADD = lib/libcommon.a $(INIH_LIBS)
+server_disklessd_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+server_disklessd_LDADD = lib/libcommon.a $(INIH_LIBS) $(URING_LIBS)

@@ -570,6 +570,7 @@ run(const struct opts *o, struct site *site)
 		log_warn("event loop");
 		goto out;
 	}
+	log_info("event loop: %s", loop_backend(d.loop));
 	if (loop_signal_add(d.loop, SIGTERM, on_stop, &d) < 0 ||
 		loop_signal_add(d.loop, SIGINT, on_stop, &d) < 0 ||
 		loop_signal_add(d.loop, SIGHUP, on_reload, &d) < 0) {

@@ -4,7 +4,9 @@
  *   - a window of several blocks: one UDP GSO send (send_gso), read with
  *     one pread or taken from the file's shared mapping;
  *   - small blocks, lock-step: 16 KiB read ahead per pread (window_data);
- *   - netascii: one block converted at a time (tftp_netascii_next).
+ *   - netascii: one block converted at a time (tftp_netascii_next);
+ *   - a lone block whose bytes the transfer owns, with src->io set: queued
+ *     in the loop's io_uring, to leave with its next wait (queue_block).
  * A send the kernel refuses for a reason of the network is a lost packet
  * for the retransmission timer (tftpd.c); only our own faults end a
  * transfer.
@@ -108,6 +110,8 @@ tftp_netascii_next(struct tftp_sender *snd, struct tftp_src *src)
 	size_t out = 0, used, want;
 	ssize_t n;
 
+	if (src->io != NULL)
+		loop_io_flush(src->io); /* a queued block may still be in nabuf */
 	while (out < src->blksize) {
 		want = src->blksize - out;
 		n = pread(src->file->fd, snd->rdbuf, want, (off_t)src->na_off);
@@ -244,14 +248,36 @@ window_data(struct tftp_sender *snd, struct tftp_src *src, uint64_t from, unsign
 	return src->ra;
 }
 
-/* True for a send error that is ours (the transfer cannot go on), false
- * for one of the network: a netfilter drop gives EPERM, ICMP errors, no
- * route... those are lost packets that the timer resends. */
-static bool
-send_error_fatal(int err)
+/* A netfilter drop gives EPERM, ICMP errors, no route...: those are lost
+ * packets that the timer resends. EFAULT is the file shrinking under a
+ * shared mapping. */
+bool
+tftp_send_error_fatal(int err)
 {
 	return err == EFAULT || err == EMSGSIZE || err == EBADF || err == EINVAL ||
 		err == ENOTSOCK;
+}
+
+/*
+ * Queues block b, whose bytes are data (len), in the loop's ring: it
+ * leaves with the next io_uring_enter, which also waits for the ACK, so a
+ * lock-step block costs one syscall. The header and message are the
+ * transfer's (src), since the server's scratch is reused before then.
+ * Returns 0, or -ENOTSUP when the loop has no ring.
+ */
+static int
+queue_block(struct tftp_src *src, uint64_t b, const uint8_t *data, uint32_t len)
+{
+	put16(src->q_hdr, TFTP_DATA);
+	put16(src->q_hdr + 2, b);
+	src->q_iov[0].iov_base = src->q_hdr;
+	src->q_iov[0].iov_len = TFTP_HDR_LEN;
+	src->q_iov[1].iov_base = (void *)(uintptr_t)data;
+	src->q_iov[1].iov_len = len;
+	memset(&src->q_mh, 0, sizeof(src->q_mh));
+	src->q_mh.msg_iov = src->q_iov;
+	src->q_mh.msg_iovlen = 2;
+	return loop_send_later(src->io, &src->q_mh, src->sent);
 }
 
 int
@@ -264,10 +290,22 @@ tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd, uint64_t
 
 	if (to < from || to - from >= TFTP_SEND_WINDOW_MAX)
 		return -EINVAL; /* the scratch holds no more; negotiate() keeps to it */
+	/* A block still queued may point into the read-ahead we refill. */
+	if (src->io != NULL)
+		loop_io_flush(src->io);
 	if (src->mode == TFTP_MODE_OCTET && src->file->map == NULL) {
 		data = window_data(snd, src, from, n, &r);
 		if (data == NULL)
 			return r;
+	}
+	if (n == 1 && src->io != NULL && data != snd->rdbuf) {
+		const uint8_t *d = src->mode == TFTP_MODE_NETASCII ? src->nabuf :
+			data != NULL ? data : src->file->map + (from - 1) * src->blksize;
+		uint32_t len = src->mode == TFTP_MODE_NETASCII ? (uint32_t)src->nalen :
+			tftp_block_len(src, from);
+
+		if (queue_block(src, from, d, len) == 0)
+			return 1;
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t b = from + i;
@@ -294,7 +332,7 @@ tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd, uint64_t
 	}
 	/* Send what the kernel takes. A message it refuses for a reason of
 	 * the network is a lost packet: skip it, the timer resends. Only our
-	 * own faults end the transfer (send_error_fatal): EFAULT is the file
+	 * own faults end the transfer (tftp_send_error_fatal): EFAULT is the file
 	 * shrinking under a shared mapping. */
 	for (i = 0; i < n;) {
 		if (n - i == 1)
@@ -308,7 +346,7 @@ tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd, uint64_t
 			i += (unsigned)r;
 			continue;
 		}
-		if (send_error_fatal(errno))
+		if (tftp_send_error_fatal(errno))
 			return -errno;
 		if (errno == EAGAIN || errno == ENOBUFS)
 			break; /* the buffer is full: the rest is lost too */

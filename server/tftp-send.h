@@ -14,6 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "loop.h"
 #include "tftp-file.h"
 #include "tftp-pkt.h"
 
@@ -38,6 +42,15 @@ struct tftp_src {
 	uint64_t na_off;
 	int na_pending;
 	bool na_last; /* the block in nabuf is the last one */
+	/* Set by the caller: a lone block whose bytes are the transfer's own
+	 * (read-ahead, mapping, netascii) is queued on io to leave with the
+	 * loop's next wait (loop_send_later); sent reports its failure. NULL
+	 * io: sent at once. The block's header and message live here. */
+	struct loop_io *io;
+	loop_sent_fn *sent;
+	uint8_t q_hdr[TFTP_HDR_LEN];
+	struct iovec q_iov[2];
+	struct msghdr q_mh;
 };
 
 /* One per server: scratch buffers, and whether the kernel refused UDP
@@ -67,6 +80,11 @@ uint32_t tftp_block_len(const struct tftp_src *src, uint64_t b);
  */
 int tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd,
 	uint64_t from, uint64_t to);
+
+/* True for a send error that ends the transfer (ours: the file shrank
+ * under a mapping, a bad buffer), false for one of the network (a lost
+ * packet for the retransmission timer). err > 0. */
+bool tftp_send_error_fatal(int err);
 
 /* Converts the next netascii block into src->nabuf (RFC 1350: CR LF and
  * CR NUL). Returns 0 or -errno. */

@@ -479,24 +479,29 @@ on_ack(struct xfer *x, uint16_t block)
 	loop_timer_arm(x->timer, x->rto);
 }
 
+/* A block queued in the ring failed: as tftp_send_blocks() judges it. */
 static void
-on_xfer_readable(struct loop_io *io, int fd, uint32_t events, void *arg)
+on_xfer_sent(struct loop_io *io, int err, void *arg)
+{
+	(void)io;
+	if (tftp_send_error_fatal(-err))
+		xfer_fail(arg, err);
+}
+
+static void
+on_xfer_datagram(struct loop_io *io, const uint8_t *buf, ssize_t n, void *arg)
 {
 	struct xfer *x = arg;
-	uint8_t buf[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
 	struct tftp_reply rep;
 	char why[TFTP_ERRMSG_MAX + 64];
-	ssize_t n;
 
 	(void)io;
-	(void)events;
-	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0) {
 		/* ECONNREFUSED: ICMP port unreachable, the client closed its
 		 * socket. After the last block that is a client which has the
 		 * file and whose final ACK was lost; before it, one that gave
 		 * up. Either way nobody is left to retransmit to. */
-		if (errno != ECONNREFUSED)
+		if (n != -ECONNREFUSED)
 			return;
 		if (last_block_only_unacked(x)) {
 			x->final_ack_lost = true;
@@ -751,9 +756,11 @@ start_xfer(struct tftpd *srv, const struct tftp_req *req, const struct sockaddr_
 	if (tftp_src_init(&x->src, file, req->mode, x->p.blksize) < 0)
 		goto nomem;
 	x->timer = loop_timer_new(srv->loop, on_timeout, x);
-	x->io = loop_io_add(srv->loop, fd, EPOLLIN, on_xfer_readable, x);
+	x->io = loop_recv_add(srv->loop, fd, on_xfer_datagram, x);
 	if (x->timer == NULL || x->io == NULL)
 		goto nomem;
+	x->src.io = x->io;
+	x->src.sent = on_xfer_sent;
 	x->next = srv->head;
 	if (srv->head != NULL)
 		srv->head->prev = x;

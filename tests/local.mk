@@ -22,6 +22,7 @@ TAP_LDADD = tests/libtap.a lib/libcommon.a
 check_PROGRAMS += \
 	tests/unit/test-tftp-pkt \
 	tests/unit/test-tftp-send \
+	tests/unit/test-loop \
 	tests/unit/test-bootcfg \
 	tests/unit/test-initramfs \
 	tests/unit/test-kmod-closure \
@@ -113,9 +114,15 @@ tests_unit_test_link_frame_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_link_frame_LDADD = $(TAP_LDADD)
 # The block sender on a loopback UDP pair.
 tests_unit_test_tftp_send_SOURCES = tests/unit/test-tftp-send.c server/tftp-send.c \
-	server/tftp-send.h
+	server/tftp-send.h server/loop.c server/loop.h
 tests_unit_test_tftp_send_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
-tests_unit_test_tftp_send_LDADD = $(TAP_LDADD)
+tests_unit_test_tftp_send_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+tests_unit_test_tftp_send_LDADD = $(TAP_LDADD) $(URING_LIBS)
+# The loop's receivers and queued sends, in io_uring and on epoll.
+tests_unit_test_loop_SOURCES = tests/unit/test-loop.c server/loop.c server/loop.h
+tests_unit_test_loop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
+tests_unit_test_loop_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+tests_unit_test_loop_LDADD = $(TAP_LDADD) $(URING_LIBS)
 tests_unit_test_probe_SOURCES = tests/unit/test-probe.c server/probe.c server/probe.h
 tests_unit_test_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_probe_LDADD = $(TAP_LDADD)
@@ -174,7 +181,8 @@ tests_unit_test_control_SOURCES = tests/unit/test-control.c \
 	server/control.c server/control.h server/status.c server/status.h \
 	server/loop.c server/loop.h $(STATUS_DOC_SRC)
 tests_unit_test_control_CPPFLAGS = $(tests_unit_test_status_CPPFLAGS)
-tests_unit_test_control_LDADD = $(TAP_LDADD) $(INIH_LIBS)
+tests_unit_test_control_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+tests_unit_test_control_LDADD = $(TAP_LDADD) $(INIH_LIBS) $(URING_LIBS)
 TESTS += tests/unit/test-status tests/unit/test-status-doc tests/unit/test-control \
 	tests/integration/t-status.sh tests/cli/t-status-cli.sh
 EXTRA_DIST += tests/integration/t-status.sh tests/cli/t-status-cli.sh
@@ -195,7 +203,9 @@ tests_unit_test_sd_notify_LDADD = $(TAP_LDADD)
 TESTS += \
 	tests/unit/test-tftp-pkt \
 	tests/unit/test-tftp-send \
+	tests/unit/test-loop \
 	tests/integration/t-tftp-clients.sh \
+	tests/integration/t-tftp-epoll.sh \
 	tests/integration/t-tftp-escape.sh \
 	tests/integration/t-tftp-privs.sh \
 	tests/integration/t-tftp-limits.sh \
@@ -318,6 +328,7 @@ EXTRA_DIST += \
 	tests/cli/t-build-identity.sh \
 	tests/cli/t-build-debian.sh \
 	tests/integration/t-tftp-clients.sh \
+	tests/integration/t-tftp-epoll.sh \
 	tests/integration/t-tftp-escape.sh \
 	tests/integration/t-tftp-privs.sh \
 	tests/integration/t-tftp-storm.sh \

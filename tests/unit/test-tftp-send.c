@@ -5,6 +5,10 @@
  * (a retransmission) read again, windows through the read-ahead and
  * through one GSO send, the short and the empty last block, a block number
  * past 65535 on the wire, netascii, and a file that shrank (-EIO).
+ * Then, with the loop in io_uring, lone blocks queued to leave with its
+ * next wait: not on the wire before it, intact after a resend refilled
+ * the read-ahead they came from, from a shared mapping, and netascii
+ * blocks that the next conversion would overwrite.
  */
 #include "config.h"
 
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,28 +69,36 @@ file_of(const char *path)
 	return &f;
 }
 
+/* Receives one datagram: block b with the file's bytes? */
+static int
+got_block(const struct tftp_src *src, const uint8_t *data, uint64_t b, const char *what)
+{
+	static uint8_t buf[TFTP_BLKSIZE_MAX + TFTP_HDR_LEN + 1];
+	uint32_t len = tftp_block_len(src, b);
+	ssize_t n;
+
+	n = recv(rx, buf, sizeof(buf), 0);
+	if (n != (ssize_t)(TFTP_HDR_LEN + len) || buf[0] != 0 || buf[1] != 3 ||
+		buf[2] != (uint8_t)(b >> 8) || buf[3] != (uint8_t)b ||
+		memcmp(buf + TFTP_HDR_LEN, data + (b - 1) * src->blksize, len) != 0) {
+		tap_diag("%s: block %llu: got %zd bytes, opcode %u, number %u", what,
+			(unsigned long long)b, n, buf[1], (unsigned)buf[2] << 8 | buf[3]);
+		return 0;
+	}
+	return 1;
+}
+
 /* Receives blocks from..to and compares each with the file's bytes. */
 static int
 received_ok(const struct tftp_src *src, const uint8_t *data, uint64_t from,
 	uint64_t to, const char *what)
 {
-	static uint8_t buf[TFTP_BLKSIZE_MAX + TFTP_HDR_LEN + 1];
+	uint8_t buf[16];
 	uint64_t b;
-	ssize_t n;
 
-	for (b = from; b <= to; b++) {
-		uint32_t len = tftp_block_len(src, b);
-
-		n = recv(rx, buf, sizeof(buf), 0);
-		if (n != (ssize_t)(TFTP_HDR_LEN + len) || buf[0] != 0 || buf[1] != 3 ||
-			buf[2] != (uint8_t)(b >> 8) || buf[3] != (uint8_t)b ||
-			memcmp(buf + TFTP_HDR_LEN, data + (b - 1) * src->blksize, len) != 0) {
-			tap_diag("%s: block %llu: got %zd bytes, opcode %u, number %u",
-				what, (unsigned long long)b, n, buf[1],
-				(unsigned)buf[2] << 8 | buf[3]);
+	for (b = from; b <= to; b++)
+		if (!got_block(src, data, b, what))
 			return 0;
-		}
-	}
 	return recv(rx, buf, sizeof(buf), 0) < 0; /* nothing more */
 }
 
@@ -95,6 +108,9 @@ run(struct tftp_sender *snd, struct tftp_src *src, const uint8_t *data,
 {
 	for (size_t i = 0; i < n; i++) {
 		int r = tftp_send_blocks(snd, src, tx, t[i].from, t[i].to);
+
+		if (src->io != NULL)
+			loop_io_flush(src->io); /* what was queued leaves now */
 
 		tap_is_int(r, t[i].want, "%s: returns %d", t[i].what, t[i].want);
 		if (t[i].want > 0)
@@ -113,6 +129,95 @@ random_file(const char *name, size_t len, const char **path)
 		d[i] = (uint8_t)(i * 131u + (i >> 9) * 7u);
 	*path = d ? tap_write_file(name, d, len) : NULL;
 	return d;
+}
+
+static void
+no_rx(struct loop_io *io, const uint8_t *buf, ssize_t n, void *arg)
+{
+	(void)io;
+	(void)buf;
+	(void)n;
+	(void)arg;
+}
+
+/* Lone blocks queued in the loop's ring (src->io): they leave with its
+ * next wait, here with loop_io_flush(). */
+static void
+queued(struct tftp_sender *snd)
+{
+	static const struct step lock[] = {
+		{ 1, 1, 1, "queued: block 1" },
+		{ 2, 2, 1, "queued: block 2, from the read-ahead" },
+		{ 79, 79, 1, "queued: block 79, the short last one" },
+		{ 1, 20, 20, "queued: a window of 20 (sent at once)" },
+	};
+	struct loop *loop = loop_new();
+	struct tftp_src src;
+	struct tftp_file *f;
+	struct loop_io *io;
+	const char *path;
+	uint8_t *data, buf[1100];
+	char text[600];
+	ssize_t n;
+
+	if (loop == NULL || strcmp(loop_backend(loop), "io_uring") != 0) {
+		tap_skip(20, "no io_uring here: blocks are never queued");
+		loop_free(loop);
+		return;
+	}
+	io = loop_recv_add(loop, tx, no_rx, NULL);
+	data = random_file("q40000", 40000, &path);
+	f = file_of(path);
+	tftp_src_init(&src, f, TFTP_MODE_OCTET, 512);
+	src.io = io;
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 1, 1), 1, "queued: block 1 is sent");
+	tap_ok(recv(rx, buf, sizeof(buf), MSG_DONTWAIT) < 0,
+		"queued: ... but not on the wire before the loop's wait");
+	loop_io_flush(io);
+	tap_ok(received_ok(&src, data, 1, 1, "queued block 1"), "queued: then it is");
+	run(snd, &src, data, lock, sizeof(lock) / sizeof(lock[0]));
+	/* block 40 queued, then block 1 resent: the read-ahead block 40 came
+	 * from is refilled, after block 40 has left */
+	tftp_send_blocks(snd, &src, tx, 40, 40);
+	tftp_send_blocks(snd, &src, tx, 1, 1);
+	loop_io_flush(io);
+	tap_ok(got_block(&src, data, 40, "40") && got_block(&src, data, 1, "1"),
+		"queued: block 40 intact after a resend refilled its read-ahead");
+	tftp_src_release(&src);
+
+	/* a file shared by transfers is mapped: blocks queued from there */
+	f->map = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED, f->fd, 0);
+	tap_ok(f->map != MAP_FAILED, "queued: the file mapped");
+	tftp_src_init(&src, f, TFTP_MODE_OCTET, 1468);
+	src.io = io;
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 5, 5), 1, "queued: block 5 from the mapping");
+	loop_io_flush(io);
+	tap_ok(received_ok(&src, data, 5, 5, "mapped 5"), "queued: ... byte for byte");
+	tftp_src_release(&src);
+	munmap((void *)(uintptr_t)f->map, (size_t)f->size);
+	close(f->fd);
+	free(data);
+
+	/* netascii: the next conversion must not overwrite a queued block */
+	memset(text, 'x', sizeof(text));
+	path = tap_write_file("qtext", text, sizeof(text));
+	f = file_of(path);
+	tftp_src_init(&src, f, TFTP_MODE_NETASCII, 512);
+	src.io = io;
+	tftp_netascii_next(snd, &src);
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 1, 1), 1, "queued: netascii block 1");
+	tap_is_int(tftp_netascii_next(snd, &src), 0, "queued: block 2 converted over it");
+	tap_is_int(tftp_send_blocks(snd, &src, tx, 2, 2), 1, "queued: netascii block 2");
+	loop_io_flush(io);
+	n = recv(rx, buf, sizeof(buf), 0);
+	tap_ok(n == 4 + 512 && buf[3] == 1 && buf[4] == 'x' && buf[515] == 'x',
+		"queued: block 1 left as it was (%zd bytes)", n);
+	n = recv(rx, buf, sizeof(buf), 0);
+	tap_ok(n == 4 + 88 && buf[3] == 2, "queued: block 2 after it (%zd bytes)", n);
+	tftp_src_release(&src);
+	close(f->fd);
+	loop_io_free(io);
+	loop_free(loop);
 }
 
 int
@@ -222,6 +327,7 @@ main(void)
 	tftp_src_release(&src);
 	close(f->fd);
 
+	queued(snd);
 	tftp_sender_free(snd);
 	close(rx);
 	close(tx);

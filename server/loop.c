@@ -7,8 +7,10 @@
  * Where the kernel allows it, the loop waits in io_uring instead of
  * epoll_wait: every receiver added with loop_recv_add() is one multishot
  * recv into a ring of provided buffers, so a datagram costs no syscall of
- * its own, and a lock-step TFTP block costs io_uring_enter + sendmsg where
- * it cost epoll_wait + recv + sendmsg (a syscall is about 1 us in a VM).
+ * its own, and a send queued with loop_send_later() leaves with the
+ * io_uring_enter that waits for the answer. A lock-step TFTP block then
+ * costs one syscall where it cost three, epoll_wait + recv + sendmsg (a
+ * syscall is about 1 us in a VM), and a storm of them one per batch.
  * Everything else stays in epoll, whose fd the ring polls. Without
  * io_uring (kernel.io_uring_disabled, a container's seccomp, an old
  * kernel, DISKLESSD_IO_URING=0) the same API runs on epoll alone.
@@ -36,6 +38,11 @@
 #define RING_ENTRIES 256
 #define RBUF_COUNT 256 /* provided receive buffers: a power of two */
 #define RBUF_GROUP 0
+/* Batched waits (run_ring): at most this many completions, this long;
+ * senders counted per epoch of this many microseconds. */
+#define BATCH_MAX 16
+#define BATCH_WAIT_NS 1000000
+#define EPOCH_US 1000
 /* user_data of the ring's own requests; ios are pointers, never 1 or 2,
  * and the CQE of a send is its io's address with the low bit set */
 #define TAG_EPOLL 1u
@@ -48,7 +55,8 @@ struct loop_io {
 	int dead;
 	int ring;  /* a multishot recv in the ring, not an epoll watch */
 	int armed; /* ring: its recv is in the kernel, a last CQE will come */
-	unsigned sends;    /* ring: sends whose CQE has not come */
+	int ripe;          /* ring, dead: released at the next reap */
+	uint64_t epoch;    /* the last epoch it queued a send in */
 	int queued;        /* a send was queued at submit number queued_at */
 	uint64_t queued_at;
 	loop_io_fn *fn;
@@ -97,7 +105,12 @@ struct loop {
 	int epoll_armed;        /* a POLL_ADD on epfd is in the ring */
 	int no_multishot;       /* the kernel refused a multishot recv */
 	uint64_t submits;       /* io_uring submissions so far */
-	struct loop_io *zombies; /* freed, their recv not yet cancelled */
+	/* receivers that queued a send in this epoch and the one before:
+	 * those an answer can be expected from soon */
+	uint64_t epoch;
+	size_t senders, senders_before;
+	struct loop_io *zombies; /* freed ring ios, until no CQE can name them */
+	unsigned skip_success;  /* IOSQE_CQE_SKIP_SUCCESS when the kernel has it */
 	uint8_t rx[LOOP_RECV_MAX]; /* epoll receivers' buffer */
 };
 
@@ -151,7 +164,7 @@ ring_restrict(struct io_uring *ring)
 		res[i].sqe_op = ops[i];
 	}
 	res[i].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
-	res[i].sqe_flags = IOSQE_BUFFER_SELECT;
+	res[i].sqe_flags = IOSQE_BUFFER_SELECT | IOSQE_CQE_SKIP_SUCCESS;
 	/* liburing 2.3 (Debian 12) declares io_uring_register_restrictions
 	 * and io_uring_enable_rings but does not export them: raw calls. */
 	if (syscall(__NR_io_uring_register, ring->ring_fd,
@@ -233,6 +246,8 @@ ring_init(struct loop *loop)
 	}
 	if (r < 0)
 		return; /* ENOSYS, EPERM (io_uring_disabled, seccomp), ENOMEM */
+	if (p.features & IORING_FEAT_CQE_SKIP) /* 5.17 */
+		loop->skip_success = IOSQE_CQE_SKIP_SUCCESS;
 	if (ring_buffers(loop) < 0)
 		goto fail;
 	if (ring_restrict(&loop->ring) < 0)
@@ -334,6 +349,24 @@ ring_cancel(struct loop_io *io)
 	ring_submit(io->loop);
 }
 
+/* Counts io once per epoch in which it sends (see loop_batch). */
+static void
+count_sender(struct loop_io *io)
+{
+	struct loop *loop = io->loop;
+	uint64_t ep = loop->now / EPOCH_US;
+
+	if (ep != loop->epoch) {
+		loop->senders_before = ep == loop->epoch + 1 ? loop->senders : 0;
+		loop->senders = 0;
+		loop->epoch = ep;
+	}
+	if (io->epoch != ep) {
+		io->epoch = ep;
+		loop->senders++;
+	}
+}
+
 int
 loop_send_later(struct loop_io *io, const struct msghdr *mh, loop_sent_fn *fn)
 {
@@ -349,8 +382,11 @@ loop_send_later(struct loop_io *io, const struct msghdr *mh, loop_sent_fn *fn)
 	 * its bytes are read then and never later. */
 	io_uring_prep_sendmsg(sqe, io->fd, mh, MSG_DONTWAIT);
 	io_uring_sqe_set_data64(sqe, (uintptr_t)io | TAG_SEND);
+	/* Only a failure posts a CQE: a success would end the wait that
+	 * submits it at once, and the ACK would cost a second syscall. */
+	sqe->flags |= (uint8_t)io->loop->skip_success;
+	count_sender(io);
 	io->sfn = fn;
-	io->sends++;
 	io->queued = 1;
 	io->queued_at = io->loop->submits;
 	return 0;
@@ -526,8 +562,8 @@ loop_io_free(struct loop_io *io)
 		return;
 	io->dead = 1;
 	io->loop->n_ios--;
-	if (io->ring && (io->armed || io->sends > 0)) {
-		/* Released when its last CQE comes: the kernel holds it. */
+	if (io->ring) {
+		/* CQEs may still name it: released by reap_zombies(). */
 		io->next_dead = io->loop->zombies;
 		io->loop->zombies = io;
 		if (io->armed)
@@ -767,19 +803,30 @@ run_epoll(struct loop *loop, int timeout)
 	return 0;
 }
 
-/* A dead io's last CQE came: the kernel let go of it. */
+/*
+ * Releases freed ring ios no CQE can name any more: their recv has ended
+ * (its last CQE came) and the CQ was emptied twice since. Their sends
+ * completed at submission (MSG_DONTWAIT), and the CQE of a failed one is
+ * posted then; the second emptying leaves room for one deferred to the
+ * next wait all the same.
+ */
 static void
-bury(struct loop *loop, struct loop_io *io)
+reap_zombies(struct loop *loop)
 {
-	struct loop_io **pp;
+	struct loop_io **pp = &loop->zombies;
 
-	for (pp = &loop->zombies; *pp != NULL; pp = &(*pp)->next_dead)
-		if (*pp == io) {
-			*pp = io->next_dead;
-			break;
+	while (*pp != NULL) {
+		struct loop_io *io = *pp;
+
+		if (io->armed || !io->ripe) {
+			io->ripe = !io->armed;
+			pp = &io->next_dead;
+			continue;
 		}
-	io->next_dead = loop->dead;
-	loop->dead = io;
+		*pp = io->next_dead;
+		io->next_dead = loop->dead;
+		loop->dead = io;
+	}
 }
 
 /* A kernel without multishot recv (before 6.0) says EINVAL: that
@@ -821,44 +868,69 @@ on_recv_cqe(struct loop *loop, struct loop_io *io, int res, unsigned flags)
 	if (flags & IORING_CQE_F_MORE)
 		return;
 	io->armed = 0;
-	if (io->dead) {
-		if (io->sends == 0)
-			bury(loop, io);
-	}
-	else if (res == -EINVAL)
+	if (io->dead)
+		return; /* reap_zombies() */
+	if (res == -EINVAL)
 		recv_to_epoll(loop, io);
 	else
 		ring_arm_recv(io);
 }
 
 static void
-on_send_cqe(struct loop *loop, struct loop_io *io, int res)
+on_send_cqe(struct loop_io *io, int res)
 {
-	io->sends--;
 	if (!io->dead && res < 0 && io->sfn != NULL)
 		io->sfn(io, res, io->arg);
-	if (io->dead && io->sends == 0 && !io->armed)
-		bury(loop, io);
 }
 
-/* Submits what callbacks queued, waits for one completion (or none when a
- * timer is due) and handles what came. 0 or -errno. */
+/*
+ * How many completions a wait asks for. When many receivers are busy (a
+ * boot storm), the wait returns once a quarter of them, at most
+ * BATCH_MAX, have a datagram, or after BATCH_WAIT_NS: the server sleeps
+ * and wakes once per batch instead of once or twice per ACK (DEFER_TASKRUN
+ * wakes a waiter only when enough have come). Busy means it sent in this
+ * epoch or the last, so its answer is due: a transfer whose client went
+ * quiet stops counting within 2 ms, and a lone lock-step client is never
+ * kept waiting for answers that cannot come. A few busy: one.
+ */
+unsigned
+loop_batch(const struct loop *loop)
+{
+	uint64_t ep = loop->now / EPOCH_US;
+	size_t n = 0;
+
+	if (loop->br == NULL)
+		return 1;
+	if (ep == loop->epoch)
+		n = loop->senders > loop->senders_before ? loop->senders :
+							   loop->senders_before;
+	else if (ep == loop->epoch + 1)
+		n = loop->senders;
+	n /= 4;
+	return n > BATCH_MAX ? BATCH_MAX : n < 1 ? 1 : (unsigned)n;
+}
+
+/* Submits what callbacks queued, waits for completions (none when a timer
+ * is due) and handles what came. 0 or -errno. */
 static int
 run_ring(struct loop *loop)
 {
-	struct __kernel_timespec ts = { 0, 1000000 };
+	struct __kernel_timespec ts = { 0, 1000000 }; /* next_timeout(): 1 ms */
 	struct io_uring_cqe *cqe;
-	unsigned n;
+	unsigned n, want = loop_batch(loop);
 	int r, timeout = next_timeout(loop);
 
 	if (!loop->epoll_armed)
 		ring_arm_epoll(loop);
-	if (timeout == 0)
+	if (timeout == 0) {
 		r = io_uring_submit_and_get_events(&loop->ring);
-	else if (timeout > 0)
-		r = io_uring_submit_and_wait_timeout(&loop->ring, &cqe, 1, &ts, NULL);
-	else
+	} else if (timeout > 0 || want > 1) {
+		ts.tv_nsec = want > 1 ? BATCH_WAIT_NS : ts.tv_nsec;
+		r = io_uring_submit_and_wait_timeout(&loop->ring, &cqe,
+			want, &ts, NULL);
+	} else {
 		r = io_uring_submit_and_wait(&loop->ring, 1);
+	}
 	loop->submits++;
 	if (r < 0 && r != -EINTR && r != -ETIME && r != -EBUSY && r != -EAGAIN)
 		return r;
@@ -879,11 +951,13 @@ run_ring(struct loop *loop)
 		} else if (tag == TAG_CANCEL) {
 			continue;
 		} else if (tag & TAG_SEND) {
-			on_send_cqe(loop, (struct loop_io *)(uintptr_t)(tag & ~(uint64_t)TAG_SEND), res);
+			on_send_cqe((struct loop_io *)(uintptr_t)(tag & ~(uint64_t)TAG_SEND), res);
 		} else {
 			on_recv_cqe(loop, (struct loop_io *)(uintptr_t)tag, res, flags);
 		}
 	}
+	if (io_uring_cq_ready(&loop->ring) == 0)
+		reap_zombies(loop);
 	return 0;
 }
 

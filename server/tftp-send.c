@@ -4,6 +4,7 @@
  *   - a window of several blocks: one UDP GSO send (send_gso), read with
  *     one pread or taken from the file's shared mapping;
  *   - small blocks, lock-step: 16 KiB read ahead per pread (window_data);
+ *     a lone large block to be queued: read into the transfer's buffer;
  *   - netascii: one block converted at a time (tftp_netascii_next);
  *   - a lone block whose bytes the transfer owns, with src->io set: queued
  *     in the loop's io_uring, to leave with its next wait (queue_block).
@@ -205,20 +206,22 @@ read_blocks(const struct tftp_src *src, uint8_t *buf, uint64_t from, unsigned n)
 
 /*
  * The data of blocks from..from+n-1 (octet, file not mapped), or NULL with
- * *err set. A lock-step client costs a pread per block otherwise, one of
- * the four syscalls a block takes (epoll_wait, recv, pread, sendmsg): a
+ * *err set. A lock-step client costs a pread per block otherwise: a
  * window of at most RA_BYTES / 2 is served from RA_BYTES read ahead into a
- * buffer of the transfer (32 blocks of 512 bytes per pread). Larger windows
- * are read whole into the server's scratch buffer, one pread per window.
+ * buffer of the transfer (32 blocks of 512 bytes per pread). A lone larger
+ * block that will be queued (src->io) is read into that buffer too, grown
+ * to one block: it must outlive this call. Other windows are read whole
+ * into the server's scratch buffer, one pread per window.
  */
 static const uint8_t *
 window_data(struct tftp_sender *snd, struct tftp_src *src, uint64_t from, unsigned n,
 	int *err)
 {
 	uint64_t bs = src->blksize, ahead;
+	size_t size = bs > RA_BYTES ? bs : RA_BYTES;
 	ssize_t r;
 
-	if ((uint64_t)n * bs > RA_BYTES / 2) {
+	if ((uint64_t)n * bs > RA_BYTES / 2 && (n > 1 || src->io == NULL)) {
 		if ((uint64_t)n * bs > TFTP_SEND_BYTES_MAX + TFTP_BLKSIZE_MAX) {
 			*err = -EINVAL; /* the negotiation keeps windows below this */
 			return NULL;
@@ -230,11 +233,11 @@ window_data(struct tftp_sender *snd, struct tftp_src *src, uint64_t from, unsign
 	if (src->ra != NULL && from >= src->ra_first &&
 		from - src->ra_first + n <= src->ra_n)
 		return src->ra + (from - src->ra_first) * bs;
-	if (src->ra == NULL && (src->ra = malloc(RA_BYTES)) == NULL) {
+	if (src->ra == NULL && (src->ra = malloc(size)) == NULL) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	ahead = RA_BYTES / bs;
+	ahead = size / bs;
 	if (ahead > src->nblocks - from + 1)
 		ahead = src->nblocks - from + 1;
 	r = read_blocks(src, src->ra, from, (unsigned)ahead);

@@ -5,7 +5,8 @@
  * length up to and past LOOP_RECV_MAX, a burst larger than the ring's
  * provided buffers, an ICMP port unreachable, a receiver freed from its
  * own callback (its port free again at once), sends queued until the next
- * wait or a flush, a send that fails, and one flushed by loop_io_free.
+ * wait or a flush, a send that fails, one flushed by loop_io_free, and
+ * waits batched while many receivers are busy, and only then.
  */
 #include "config.h"
 
@@ -271,6 +272,63 @@ send_later(const char *be, int ring)
 }
 
 static void
+on_quiet(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	loop_exit(arg, 0);
+}
+
+/* Waits are batched when many receivers sent lately, and only then. */
+static void
+batching(const char *be, int ring)
+{
+	struct loop *loop = loop_new();
+	struct sockaddr_in a, from;
+	struct rx r = { .loop = loop, .want = 40, .in_order = 1 };
+	char x[] = "x";
+	struct iovec iov = { x, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct loop_io *ios[40];
+	struct loop_timer *t;
+	int peer = udp_bound(&a), fds[40], i, got = 0;
+	socklen_t fl;
+	char c;
+
+	tap_is_int(loop_batch(loop), 1, "%s: nobody sent: a wait asks for 1", be);
+	for (i = 0; i < 40; i++) {
+		fds[i] = udp_to(&a);
+		ios[i] = loop_recv_add(loop, fds[i], on_dgram, &r);
+		if (loop_send_later(ios[i], &mh, NULL) < 0)
+			(void)send(fds[i], "x", 1, 0);
+	}
+	tap_is_int(loop_batch(loop), ring ? 10 : 1,
+		"%s: 40 receivers sent: a wait asks for %d", be, ring ? 10 : 1);
+	loop_io_flush(ios[0]);
+	/* each answered: every answer is delivered, batched or not */
+	for (i = 0; i < 40; i++) {
+		fl = sizeof(from);
+		if (recvfrom(peer, &c, 1, 0, (struct sockaddr *)&from, &fl) == 1 &&
+			sendto(peer, "y", 1, 0, (struct sockaddr *)&from, fl) == 1)
+			got++;
+	}
+	tap_is_int(got, 40, "%s: the peer got 40 and answered each", be);
+	tap_is_int(run(loop), 0, "%s: the 40 answers are delivered", be);
+	tap_is_int(r.count, 40, "%s: 40 callbacks", be);
+	/* 3 ms without a send: nobody counts as busy any more */
+	t = loop_timer_new(loop, on_quiet, loop);
+	loop_timer_arm(t, 3000);
+	(void)loop_run(loop);
+	loop_timer_free(t);
+	tap_is_int(loop_batch(loop), 1, "%s: 3 ms later a wait asks for 1 again", be);
+	for (i = 0; i < 40; i++) {
+		loop_io_free(ios[i]);
+		close(fds[i]);
+	}
+	close(peer);
+	loop_free(loop);
+}
+
+static void
 suite(int ring)
 {
 	struct loop *loop = loop_new();
@@ -283,6 +341,7 @@ suite(int ring)
 	refused(be);
 	free_self(be);
 	send_later(be, ring);
+	batching(be, ring);
 }
 
 int

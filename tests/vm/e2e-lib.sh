@@ -305,19 +305,25 @@ WantedBy=multi-user.target
 EOF
 	cat >"$d/usr/lib/diskless-e2e/report" <<'EOF'
 #!/bin/sh
-# The state once the boot job queue is empty, then the failed units.
-state=$(systemctl is-system-running --wait 2>/dev/null)
-echo
-echo "E2E-REPORT state=$state"
-systemctl --failed --no-legend --plain 2>/dev/null | sed 's/^/E2E-REPORT failed: /'
-for u in multi-user.target serial-getty@ttyS0.service; do
-	echo "E2E-REPORT active $u $(systemctl show -P ActiveEnterTimestampMonotonic "$u")"
-done
-echo "E2E-REPORT root: $(findmnt -n -o SOURCE,FSTYPE,OPTIONS / 2>/dev/null | head -n 1)"
-echo "E2E-REPORT remount-fs $(systemctl show -P ActiveState systemd-remount-fs.service)/$(systemctl show -P Result systemd-remount-fs.service)"
-echo "E2E-REPORT boot-nic $(grep -h -o '^MACAddress=.*' /run/systemd/network/00-diskless-boot.network 2>/dev/null)"
-echo "E2E-REPORT $(systemd-analyze time 2>/dev/null | head -n 1)"
-echo "E2E-REPORT end"
+# The state once the boot job queue is empty, then the failed units. All
+# in one write(2) at the end: the getty prints its prompt on the same
+# console meanwhile, and a line cut by it would not be found.
+report() {
+	state=$(systemctl is-system-running --wait 2>/dev/null)
+	echo
+	echo "E2E-REPORT state=$state"
+	systemctl --failed --no-legend --plain 2>/dev/null | sed 's/^/E2E-REPORT failed: /'
+	for u in multi-user.target serial-getty@ttyS0.service; do
+		echo "E2E-REPORT active $u $(systemctl show -P ActiveEnterTimestampMonotonic "$u")"
+	done
+	echo "E2E-REPORT root: $(findmnt -n -o SOURCE,FSTYPE,OPTIONS / 2>/dev/null | head -n 1)"
+	echo "E2E-REPORT remount-fs $(systemctl show -P ActiveState systemd-remount-fs.service)/$(systemctl show -P Result systemd-remount-fs.service)"
+	echo "E2E-REPORT boot-nic $(grep -h -o '^MACAddress=.*' /run/systemd/network/00-diskless-boot.network 2>/dev/null)"
+	echo "E2E-REPORT $(systemd-analyze time 2>/dev/null | head -n 1)"
+	echo "E2E-REPORT end"
+}
+out=$(report)
+printf '\n%s\n' "$out"
 EOF
 	chmod 755 "$d/usr/lib/diskless-e2e/report"
 	ln -sf ../diskless-e2e-report.service \

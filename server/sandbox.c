@@ -247,9 +247,9 @@ sandbox_seccomp(void)
 		ALLOW(epoll_wait),
 #endif
 		ALLOW(epoll_ctl),
-		/* its io_uring, set up and restricted to recv, poll and
-		 * cancel before this filter (loop.c); io_uring_register and
-		 * io_uring_setup stay refused */
+		/* its io_uring, set up and restricted to recv, sendmsg, poll
+		 * and cancel before this filter (loop.c); io_uring_register
+		 * and io_uring_setup stay refused */
 		ALLOW(io_uring_enter),
 		ALLOW(read),
 		ALLOW(timerfd_settime),

@@ -845,25 +845,18 @@ recv_to_epoll(struct loop *loop, struct loop_io *io)
 static void
 on_recv_cqe(struct loop *loop, struct loop_io *io, int res, unsigned flags)
 {
-	const uint8_t *buf = NULL;
-	unsigned bid = 0;
+	int has_buf = (flags & IORING_CQE_F_BUFFER) != 0;
+	unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
 
-	if (flags & IORING_CQE_F_BUFFER) {
-		bid = flags >> IORING_CQE_BUFFER_SHIFT;
-		buf = loop->rbufs + (size_t)bid * LOOP_RECV_MAX;
-	}
 	/* A datagram of 0 bytes ends a multishot recv (0 is a stream's
 	 * EOF) with no buffer: still a datagram. ENOBUFS: every buffer was
 	 * taken, the datagram waits in the socket for the recv armed again
 	 * below. */
-	if (res == 0 && buf == NULL)
-		buf = loop->rx;
-	if (!io->dead && (buf != NULL || (res < 0 && res != -ENOBUFS &&
-						 res != -ECANCELED && res != -EINVAL)))
-		io->rfn(io, buf, res, io->arg);
-	if (buf == loop->rx)
-		buf = NULL;
-	if (buf != NULL)
+	if (!io->dead && (has_buf || res == 0 || (res < 0 && res != -ENOBUFS &&
+						   res != -ECANCELED && res != -EINVAL)))
+		io->rfn(io, has_buf ? loop->rbufs + (size_t)bid * LOOP_RECV_MAX : loop->rx,
+			res, io->arg);
+	if (has_buf)
 		rbuf_give(loop, bid);
 	if (flags & IORING_CQE_F_MORE)
 		return;
@@ -915,7 +908,8 @@ loop_batch(const struct loop *loop)
 static int
 run_ring(struct loop *loop)
 {
-	struct __kernel_timespec ts = { 0, 1000000 }; /* next_timeout(): 1 ms */
+	/* the batch bound, and next_timeout()'s 1 ms poll: both 1 ms */
+	struct __kernel_timespec ts = { 0, BATCH_WAIT_NS };
 	struct io_uring_cqe *cqe;
 	unsigned n, want = loop_batch(loop);
 	int r, timeout = next_timeout(loop);
@@ -925,7 +919,6 @@ run_ring(struct loop *loop)
 	if (timeout == 0) {
 		r = io_uring_submit_and_get_events(&loop->ring);
 	} else if (timeout > 0 || want > 1) {
-		ts.tv_nsec = want > 1 ? BATCH_WAIT_NS : ts.tv_nsec;
 		r = io_uring_submit_and_wait_timeout(&loop->ring, &cqe,
 			want, &ts, NULL);
 	} else {

@@ -7,7 +7,7 @@
  *     a lone large block to be queued: read into the transfer's buffer;
  *   - netascii: one block converted at a time (tftp_netascii_next);
  *   - a lone block whose bytes the transfer owns, with src->io set: queued
- *     in the loop's io_uring, to leave with its next wait (queue_block).
+ *     in the loop's io_uring, to leave with its next wait (block_msg).
  * A send the kernel refuses for a reason of the network is a lost packet
  * for the retransmission timer (tftpd.c); only our own faults end a
  * transfer.
@@ -262,25 +262,32 @@ tftp_send_error_fatal(int err)
 }
 
 /*
- * Queues block b, whose bytes are data (len), in the loop's ring: it
- * leaves with the next io_uring_enter, which also waits for the ACK, so a
- * lock-step block costs one syscall. The header and message are the
- * transfer's (src), since the server's scratch is reused before then.
- * Returns 0, or -ENOTSUP when the loop has no ring.
+ * Fills the message of block b, the i-th of a window whose bytes were read
+ * into data (octet, not mapped): header hdr, then the block's bytes. A
+ * lone queued block (src->io) uses the transfer's own hdr, iov and mh:
+ * the loop's next wait reads them, after the server's scratch is reused.
  */
-static int
-queue_block(struct tftp_src *src, uint64_t b, const uint8_t *data, uint32_t len)
+static void
+block_msg(const struct tftp_src *src, const uint8_t *data, unsigned i, uint64_t b,
+	uint8_t *hdr, struct iovec *iov, struct msghdr *mh)
 {
-	put16(src->q_hdr, TFTP_DATA);
-	put16(src->q_hdr + 2, b);
-	src->q_iov[0].iov_base = src->q_hdr;
-	src->q_iov[0].iov_len = TFTP_HDR_LEN;
-	src->q_iov[1].iov_base = (void *)(uintptr_t)data;
-	src->q_iov[1].iov_len = len;
-	memset(&src->q_mh, 0, sizeof(src->q_mh));
-	src->q_mh.msg_iov = src->q_iov;
-	src->q_mh.msg_iovlen = 2;
-	return loop_send_later(src->io, &src->q_mh, src->sent);
+	put16(hdr, TFTP_DATA);
+	put16(hdr + 2, b); /* RFC 1350 has 16 bits: wraps to 0 */
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = TFTP_HDR_LEN;
+	if (src->mode == TFTP_MODE_NETASCII) {
+		iov[1].iov_base = src->nabuf;
+		iov[1].iov_len = src->nalen;
+	} else if (src->file->map != NULL) {
+		iov[1].iov_base = (void *)(uintptr_t)(src->file->map + (b - 1) * src->blksize);
+		iov[1].iov_len = tftp_block_len(src, b);
+	} else {
+		iov[1].iov_base = (void *)(uintptr_t)(data + (size_t)i * src->blksize);
+		iov[1].iov_len = tftp_block_len(src, b);
+	}
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 2;
 }
 
 int
@@ -301,38 +308,16 @@ tftp_send_blocks(struct tftp_sender *snd, struct tftp_src *src, int fd, uint64_t
 		if (data == NULL)
 			return r;
 	}
+	/* A lone block whose bytes are the transfer's own leaves with the
+	 * loop's next wait: the one syscall a lock-step block costs. */
 	if (n == 1 && src->io != NULL && data != snd->rdbuf) {
-		const uint8_t *d = src->mode == TFTP_MODE_NETASCII ? src->nabuf :
-			data != NULL ? data : src->file->map + (from - 1) * src->blksize;
-		uint32_t len = src->mode == TFTP_MODE_NETASCII ? (uint32_t)src->nalen :
-			tftp_block_len(src, from);
-
-		if (queue_block(src, from, d, len) == 0)
+		block_msg(src, data, 0, from, src->q_hdr, src->q_iov, &src->q_mh);
+		if (loop_send_later(src->io, &src->q_mh, src->sent) == 0)
 			return 1;
 	}
-	for (i = 0; i < n; i++) {
-		uint64_t b = from + i;
-		struct iovec *iov = snd->iov[i];
-
-		put16(snd->hdr[i], TFTP_DATA);
-		put16(snd->hdr[i] + 2, b); /* RFC 1350 has 16 bits: wraps to 0 */
-		iov[0].iov_base = snd->hdr[i];
-		iov[0].iov_len = TFTP_HDR_LEN;
-		if (src->mode == TFTP_MODE_NETASCII) {
-			iov[1].iov_base = src->nabuf;
-			iov[1].iov_len = src->nalen;
-		} else if (src->file->map != NULL) {
-			iov[1].iov_base = (void *)(uintptr_t)(src->file->map +
-				(b - 1) * src->blksize);
-			iov[1].iov_len = tftp_block_len(src, b);
-		} else {
-			iov[1].iov_base = (void *)(uintptr_t)(data + (size_t)i * src->blksize);
-			iov[1].iov_len = tftp_block_len(src, b);
-		}
-		memset(&snd->msgs[i].msg_hdr, 0, sizeof(snd->msgs[i].msg_hdr));
-		snd->msgs[i].msg_hdr.msg_iov = iov;
-		snd->msgs[i].msg_hdr.msg_iovlen = 2;
-	}
+	for (i = 0; i < n; i++)
+		block_msg(src, data, i, from + i, snd->hdr[i], snd->iov[i],
+			&snd->msgs[i].msg_hdr);
 	/* Send what the kernel takes. A message it refuses for a reason of
 	 * the network is a lost packet: skip it, the timer resends. Only our
 	 * own faults end the transfer (tftp_send_error_fatal): EFAULT is the file

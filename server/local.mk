@@ -1,9 +1,11 @@
 # server/: disklessd. libinih (through the site config), liburing (the
 # loop waits in io_uring where the kernel allows it) and libc.
 sbin_PROGRAMS += server/disklessd
+# The event loop: epoll, timers and signals (loop.c), io_uring (loop-ring.c).
+LOOP_SRC = server/loop.c server/loop-ring.c server/loop-internal.h server/loop.h
 server_disklessd_SOURCES = \
 	server/main.c \
-	server/loop.c server/loop.h \
+	$(LOOP_SRC) \
 	server/tftpd.c server/tftpd.h \
 	server/tftp-file.c server/tftp-file.h \
 	server/tftp-send.c server/tftp-send.h \

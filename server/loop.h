@@ -1,7 +1,8 @@
 /*
- * loop.h: disklessd's one event loop (epoll), shared by the TFTP and DHCP
- * halves. It knows nothing of either protocol: it calls back on readable or
- * writable descriptors, on expired timers and on signals (via signalfd, so
+ * loop.h: disklessd's one event loop (epoll, or io_uring where the kernel
+ * allows it), shared by the TFTP and DHCP halves. It knows nothing of
+ * either protocol: it calls back on readable or writable descriptors, on
+ * received datagrams, on expired timers and on signals (via signalfd, so
  * handlers run in the loop, never in signal context).
  *
  * Single-threaded. Callbacks may add or free any io or timer, including
@@ -81,7 +82,7 @@ int loop_send_later(struct loop_io *io, const struct msghdr *mh, loop_sent_fn *f
 /* Submits io's queued send now, if it is still waiting. Cheap otherwise. */
 void loop_io_flush(struct loop_io *io);
 /* How many completions the loop's next wait asks for: 1, or up to 32
- * when many receivers sent lately (a boot storm, see loop.c). */
+ * when many receivers sent lately (a boot storm, see loop-ring.c). */
 unsigned loop_batch(const struct loop *loop);
 /* "io_uring" or "epoll": what the loop waits in, for the log. */
 const char *loop_backend(const struct loop *loop);

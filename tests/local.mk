@@ -114,12 +114,12 @@ tests_unit_test_link_frame_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_link_frame_LDADD = $(TAP_LDADD)
 # The block sender on a loopback UDP pair.
 tests_unit_test_tftp_send_SOURCES = tests/unit/test-tftp-send.c server/tftp-send.c \
-	server/tftp-send.h server/loop.c server/loop.h
+	server/tftp-send.h $(LOOP_SRC)
 tests_unit_test_tftp_send_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_tftp_send_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 tests_unit_test_tftp_send_LDADD = $(TAP_LDADD) $(URING_LIBS)
 # The loop's receivers and queued sends, in io_uring and on epoll.
-tests_unit_test_loop_SOURCES = tests/unit/test-loop.c server/loop.c server/loop.h
+tests_unit_test_loop_SOURCES = tests/unit/test-loop.c $(LOOP_SRC)
 tests_unit_test_loop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_unit_test_loop_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 tests_unit_test_loop_LDADD = $(TAP_LDADD) $(URING_LIBS)
@@ -179,7 +179,7 @@ tests_unit_test_status_doc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
 tests_unit_test_status_doc_LDADD = $(TAP_LDADD)
 tests_unit_test_control_SOURCES = tests/unit/test-control.c \
 	server/control.c server/control.h server/status.c server/status.h \
-	server/loop.c server/loop.h $(STATUS_DOC_SRC)
+	$(LOOP_SRC) $(STATUS_DOC_SRC)
 tests_unit_test_control_CPPFLAGS = $(tests_unit_test_status_CPPFLAGS)
 tests_unit_test_control_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 tests_unit_test_control_LDADD = $(TAP_LDADD) $(INIH_LIBS) $(URING_LIBS)

@@ -31,8 +31,8 @@
 #define RBUF_GROUP 0
 /* Batched waits (ring_run): at most this many completions, this long;
  * senders counted per epoch of this many microseconds. */
-#define BATCH_MAX 32
-#define BATCH_SHARE 2 /* a wait asks for 1/BATCH_SHARE of the busy */
+#define BATCH_MAX 16
+#define BATCH_SHARE 4 /* a wait asks for 1/BATCH_SHARE of the busy */
 #define BATCH_WAIT_NS 1000000
 #define EPOCH_US 1000
 /* user_data of the ring's own requests; ios are pointers, never 1 or 2,
@@ -385,7 +385,7 @@ on_send_cqe(struct loop_io *io, int res)
 
 /*
  * How many completions a wait asks for. When many receivers are busy (a
- * boot storm), the wait returns once half of them, at most
+ * boot storm), the wait returns once a quarter of them, at most
  * BATCH_MAX, have a datagram, or after BATCH_WAIT_NS: the server sleeps
  * and wakes once per batch instead of once or twice per ACK (DEFER_TASKRUN
  * wakes a waiter only when enough have come). Busy means it sent in this

@@ -81,7 +81,7 @@ struct msghdr;
 int loop_send_later(struct loop_io *io, const struct msghdr *mh, loop_sent_fn *fn);
 /* Submits io's queued send now, if it is still waiting. Cheap otherwise. */
 void loop_io_flush(struct loop_io *io);
-/* How many completions the loop's next wait asks for: 1, or up to 32
+/* How many completions the loop's next wait asks for: 1, or up to 16
  * when many receivers sent lately (a boot storm, see loop-ring.c). */
 unsigned loop_batch(const struct loop *loop);
 /* "io_uring" or "epoll": what the loop waits in, for the log. */

@@ -278,8 +278,8 @@ on_quiet(struct loop_timer *t, void *arg)
 	loop_exit(arg, 0);
 }
 
-/* Waits are batched when many receivers sent lately, and only then: half
- * of them, at most 32 (BUSY is past the cap). */
+/* Waits are batched when many receivers sent lately, and only then: a
+ * quarter of them, at most 16 (BUSY is past the cap). */
 #define BUSY 80
 static void
 batching(const char *be, int ring)
@@ -303,13 +303,13 @@ batching(const char *be, int ring)
 		if (loop_send_later(ios[i], &mh, NULL) < 0)
 			(void)send(fds[i], "x", 1, 0);
 		if (i == 39)
-			tap_is_int(loop_batch(loop), ring ? 20 : 1,
-				"%s: 40 receivers sent: a wait asks for %d (half)",
-				be, ring ? 20 : 1);
+			tap_is_int(loop_batch(loop), ring ? 10 : 1,
+				"%s: 40 receivers sent: a wait asks for %d (a quarter)",
+				be, ring ? 10 : 1);
 	}
-	tap_is_int(loop_batch(loop), ring ? 32 : 1,
+	tap_is_int(loop_batch(loop), ring ? 16 : 1,
 		"%s: %d receivers sent: a wait asks for %d (the cap)", be, BUSY,
-		ring ? 32 : 1);
+		ring ? 16 : 1);
 	loop_io_flush(ios[0]);
 	/* each answered: every answer is delivered, batched or not */
 	for (i = 0; i < BUSY; i++) {

@@ -140,41 +140,42 @@ judge() {
 }
 
 # split: see the usage above. One storm: server $1 (a spec as for the
-# shared bench), its CPU, the 64 clients' and the whole machine's.
-CG=
+# shared bench) on 127.0.0.$2; its CPU, the 64 clients' and the machine's.
+# Helpers (cgroups, start/stop, wait_udp, subst) from the shared lib-bench.sh.
 split_one() {
-	local name=${1%%=*} cmd=${1#*=} a=127.0.0.$2 sp k t0 t1 b0 b1 f=0 pids=()
-	cmd=${cmd//\{ROOT\}/$CONF/root}; cmd=${cmd//\{ADDR\}/$a}; cmd=${cmd//\{PORT\}/69}
-	mkdir -p "$CG/s" "$CG/c"
-	setsid sh -c "echo \$\$ > $CG/s/cgroup.procs && exec $cmd" </dev/null >/dev/null 2>&1 &
-	sp=$!
-	for k in $(seq 50); do ss -Hlun | grep -q "$a:69 " && break; sleep 0.1; done
-	t0=$(date +%s%N); b0=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+	local name=${1%%=*} cmd a=127.0.0.$2 k t0 t1 b0 b1 c0 s0 f=0 pids=()
+	cmd=$(subst "${1#*=}" ROOT="$CONF/root" ADDR="$a" PORT=69)
+	start_bg /dev/null sh -c "exec $cmd"
+	cg_add s "$BG_PID"
+	wait_udp "$a" 69 10 || f=64
+	c0=$(cpu_ns c) s0=$(cpu_ns s "$BG_PID")
+	t0=$(now_ns); b0=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
 	for k in $(seq 64); do
-		sh -c "echo \$\$ > $CG/c/cgroup.procs && exec timeout 300 curl -sS -o $CONF/o.$k --tftp-blksize 1468 tftp://$a:69/f16" &
+		# joins the clients' cgroup before it execs curl
+		sh -c "echo \$\$ > $CG_BASE/c/cgroup.procs && exec timeout 300 curl -sS -o $CONF/o.$k --tftp-blksize 1468 tftp://$a:69/f16" &
 		pids+=($!)
 	done
 	for k in "${!pids[@]}"; do
 		wait "${pids[$k]}" && cmp -s "$CONF/o.$((k + 1))" "$CONF/root/f16" || f=$((f + 1))
 	done
-	t1=$(date +%s%N); b1=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
-	kill -TERM -- "-$sp" 2>/dev/null; wait "$sp" 2>/dev/null
-	# wall s, clients s, server s, busy s (USER_HZ ticks), failed
+	t1=$(now_ns); b1=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+	# name, then ms of wall, clients, server, busy (USER_HZ ticks); failed
 	printf '%s %s %s %s %s %s\n' "$name" "$(( (t1 - t0) / 1000000 ))" \
-		"$(awk '$1=="usage_usec"{print $2/1000}' "$CG/c/cpu.stat")" \
-		"$(awk '$1=="usage_usec"{print $2/1000}' "$CG/s/cpu.stat")" \
+		"$(( ($(cpu_ns c) - c0) / 1000000 ))" "$(( ($(cpu_ns s "$BG_PID") - s0) / 1000000 ))" \
 		"$(( (b1 - b0) * 1000 / $(getconf CLK_TCK) ))" "$f"
+	stop_pid "$BG_PID" || true # (its kills fail once the group is gone)
 	rm -f "$CONF"/o.*
-	rmdir "$CG/s" "$CG/c"
 }
 split() {
-	local mnt i specs=("$S_MINE")
+	local i specs=("$S_MINE")
 	[ ${#S_BEFORE[@]} -eq 0 ] || specs+=("${S_BEFORE[1]}")
 	specs+=("$S_DNSMASQ" "$S_HPA" "$S_ATFTPD")
-	mnt=$(awk '$3=="cgroup2"{print $2; exit}' /proc/mounts)
-	[ -n "$mnt" ] && [ -w "$mnt" ] || skip "split needs a writable cgroup v2"
-	CG=$(mktemp -d "$mnt/tftp-split.XXXXXX")
-	trap 'rmdir "$CG"/* "$CG" 2>/dev/null; rm -rf "$CONF"' EXIT
+	# shellcheck source=/dev/null
+	. "$BP/lib-bench.sh"
+	cg_init
+	trap 'cg_cleanup; rm -rf "$CONF"' EXIT
+	[ "$CG_MODE" = v2 ] || skip "split needs a writable cgroup v2 (the clients' CPU)"
+	mkdir "$CG_BASE/s" "$CG_BASE/c"
 	head -c 16777216 /dev/urandom > "$CONF/root/f16"
 	chmod 644 "$CONF/root/f16"
 	echo "## split: 64 curl x 16 MiB at 1468, $RUNS runs; ms of wall and of CPU"
